@@ -1,0 +1,4 @@
+@NullMarked
+package dev.gambiarra.config;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.gambiarra.console;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.gambiarra.events;
+
+import org.jspecify.annotations.NullMarked;

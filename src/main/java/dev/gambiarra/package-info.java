@@ -1,0 +1,4 @@
+@NullMarked
+package dev.gambiarra;
+
+import org.jspecify.annotations.NullMarked;

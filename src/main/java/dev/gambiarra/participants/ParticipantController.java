@@ -1,0 +1,104 @@
+package dev.gambiarra.participants;
+
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+
+import dev.gambiarra.rooms.JoinResult;
+import dev.gambiarra.rooms.Participant;
+import dev.gambiarra.rooms.Room;
+import dev.gambiarra.rooms.RoomAccess;
+import dev.gambiarra.rooms.RoomService;
+import dev.gambiarra.web.HubException;
+
+/** Participants: join, leave, heartbeat and list. */
+@RestController
+class ParticipantController {
+
+	private static final Map<String, Boolean> SUCCESS = Map.of("success", true);
+
+	private final RoomService rooms;
+
+	private final RoomAccess access;
+
+	private final JoinValidator validator;
+
+	ParticipantController(RoomService rooms, RoomAccess access, JoinValidator validator) {
+		this.rooms = rooms;
+		this.access = access;
+		this.validator = validator;
+	}
+
+	@PostMapping("/rooms/{code}/join")
+	@ResponseStatus(HttpStatus.CREATED)
+	Mono<JoinResult> join(@PathVariable String code, @RequestBody(required = false) @Nullable JoinRequest request,
+			ServerWebExchange exchange) {
+		Room room = this.rooms.require(code);
+		JoinRequest body = (request != null) ? request : JoinRequest.EMPTY;
+		var registration = this.validator.validate(body);
+		String password = (body.password() != null) ? body.password()
+				: RoomAccess.roomPassword(exchange.getRequest());
+		String token = RoomAccess.bearer(exchange.getRequest());
+		return this.rooms.passwordMatches(room, password)
+			.map((ok) -> {
+				if (!ok) {
+					throw new HubException(HttpStatus.UNAUTHORIZED, "Invalid password", "invalid_password");
+				}
+				return this.rooms.join(room, registration, token);
+			});
+	}
+
+	@DeleteMapping("/rooms/{code}/leave/{participantId}")
+	Map<String, Boolean> leave(@PathVariable String code, @PathVariable String participantId,
+			ServerWebExchange exchange) {
+		Room room = this.rooms.require(code);
+		Participant participant = requireParticipant(room, participantId);
+		this.access.requireParticipant(room, participant, exchange);
+		this.rooms.leave(room, participantId);
+		return SUCCESS;
+	}
+
+	@PostMapping("/rooms/{code}/health")
+	Map<String, Boolean> health(@PathVariable String code, @RequestBody(required = false) @Nullable HealthRequest request,
+			ServerWebExchange exchange) {
+		Room room = this.rooms.require(code);
+		String id = (request != null) ? request.id() : null;
+		if (id == null || id.isEmpty()) {
+			throw HubException.badRequest("Participant ID is required");
+		}
+		Participant participant = requireParticipant(room, id);
+		this.access.requireParticipant(room, participant, exchange);
+		this.rooms.heartbeat(room, id);
+		return SUCCESS;
+	}
+
+	@GetMapping("/rooms/{code}/participants")
+	Mono<Map<String, List<Participant>>> participants(@PathVariable String code, ServerWebExchange exchange) {
+		return this.access.enter(code, exchange)
+			.map((room) -> Map.of("participants", List.copyOf(room.participants())));
+	}
+
+	private static Participant requireParticipant(Room room, String participantId) {
+		Participant participant = room.participant(participantId);
+		if (participant == null) {
+			throw HubException.notFound("Participant not found", "participant_not_found");
+		}
+		return participant;
+	}
+
+	record HealthRequest(@Nullable String id) {
+	}
+
+}

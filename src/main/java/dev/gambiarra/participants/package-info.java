@@ -1,0 +1,4 @@
+@NullMarked
+package dev.gambiarra.participants;
+
+import org.jspecify.annotations.NullMarked;

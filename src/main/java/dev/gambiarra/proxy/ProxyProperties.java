@@ -1,0 +1,27 @@
+package dev.gambiarra.proxy;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.Min;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The reactive proxy to participants.
+ *
+ * @param connectTimeout opening a TCP connection to a participant
+ * @param firstByteTimeout from sending the request to the upstream's response headers; generous, since a model may
+ * have to load first
+ * @param idleTimeout longest silence between two chunks of an upstream response
+ * @param maxConnections pooled upstream connections, across all participants
+ * @param maxIdleTime a pooled connection unused this long is closed
+ */
+@Validated
+@ConfigurationProperties("gambiarra.proxy")
+public record ProxyProperties(@DefaultValue("5s") Duration connectTimeout,
+		@DefaultValue("300s") Duration firstByteTimeout, @DefaultValue("120s") Duration idleTimeout,
+		@DefaultValue("2048") @Min(1) int maxConnections, @DefaultValue("60s") Duration maxIdleTime) {
+
+}

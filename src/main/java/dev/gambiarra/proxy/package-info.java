@@ -1,0 +1,4 @@
+@NullMarked
+package dev.gambiarra.proxy;
+
+import org.jspecify.annotations.NullMarked;

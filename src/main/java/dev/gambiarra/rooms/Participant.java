@@ -1,0 +1,54 @@
+package dev.gambiarra.rooms;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A registered LLM server, as the wire contract shows it. Immutable: every change replaces the record atomically in
+ * its room, so readers never see a half-written participant. Secrets ({@code apiKey}, {@code token}) never
+ * serialize.
+ *
+ * @param endpoint base URL without {@code /v1}; the hub calls {@code {endpoint}/v1/chat/completions}
+ * @param apiKey sent upstream as a bearer token, never shown
+ * @param token the participant's own secret for leave, health and re-join
+ * @param maxConcurrent requests this participant serves at once
+ */
+public record Participant(String id, String nickname, String model, String endpoint, Map<String, Object> config,
+		Map<String, Object> specs, ParticipantStatus status, long joinedAt, long lastSeen,
+		@JsonIgnore @Nullable String apiKey, @JsonIgnore String token, @JsonIgnore int maxConcurrent) {
+
+	public Participant {
+		config = Collections.unmodifiableMap(new LinkedHashMap<>(config));
+		specs = Collections.unmodifiableMap(new LinkedHashMap<>(specs));
+	}
+
+	@JsonIgnore
+	public boolean isOnline() {
+		return this.status == ParticipantStatus.ONLINE;
+	}
+
+	@JsonIgnore
+	public boolean isOffline() {
+		return this.status == ParticipantStatus.OFFLINE;
+	}
+
+	public Participant withStatus(ParticipantStatus newStatus) {
+		return new Participant(this.id, this.nickname, this.model, this.endpoint, this.config, this.specs, newStatus,
+				this.joinedAt, this.lastSeen, this.apiKey, this.token, this.maxConcurrent);
+	}
+
+	public Participant withLastSeen(long now) {
+		return new Participant(this.id, this.nickname, this.model, this.endpoint, this.config, this.specs, this.status,
+				this.joinedAt, now, this.apiKey, this.token, this.maxConcurrent);
+	}
+
+	public Participant seen(long now) {
+		return new Participant(this.id, this.nickname, this.model, this.endpoint, this.config, this.specs,
+				ParticipantStatus.ONLINE, this.joinedAt, now, this.apiKey, this.token, this.maxConcurrent);
+	}
+
+}

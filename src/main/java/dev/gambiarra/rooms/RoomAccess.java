@@ -1,0 +1,123 @@
+package dev.gambiarra.rooms;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+
+import dev.gambiarra.config.HubProperties;
+import dev.gambiarra.events.EventAccess;
+import dev.gambiarra.web.HubException;
+
+/**
+ * Who gets into what. A protected room guards everything about it: the caller presents the room password as
+ * {@code Authorization: Bearer <password>} (so an OpenAI client's api key is the password) or
+ * {@code X-Room-Password}. Owners act with their {@code hostId}, the operator with the hub admin token.
+ */
+@Component
+public class RoomAccess implements EventAccess {
+
+	public static final String PASSWORD_HEADER = "X-Room-Password";
+
+	private final RoomService rooms;
+
+	private final HubProperties hub;
+
+	RoomAccess(RoomService rooms, HubProperties hub) {
+		this.rooms = rooms;
+		this.hub = hub;
+	}
+
+	/** The room, once the caller has shown it may use it: 404 when unknown, 401 when the password is wrong. */
+	public Mono<Room> enter(String code, ServerWebExchange exchange) {
+		return Mono.defer(() -> {
+			Room room = this.rooms.require(code);
+			if (!room.isProtected() || isAdmin(exchange.getRequest())) {
+				return Mono.just(room);
+			}
+			return this.rooms.passwordMatches(room, roomPassword(exchange.getRequest()))
+				.flatMap((ok) -> ok ? Mono.just(room) : Mono.error(invalidPassword()));
+		});
+	}
+
+	/** Passes when the caller holds the room's {@code hostId} or the hub admin token; 401/403 otherwise. */
+	public Room requireHost(String code, ServerWebExchange exchange) {
+		Room room = this.rooms.require(code);
+		String credential = bearer(exchange.getRequest());
+		if (credential == null) {
+			throw new HubException(HttpStatus.UNAUTHORIZED, "Host credentials required", "unauthorized");
+		}
+		if (!this.rooms.isHost(room, credential) && !isAdmin(exchange.getRequest())) {
+			throw new HubException(HttpStatus.FORBIDDEN, "Only the room host can do this", "forbidden");
+		}
+		return room;
+	}
+
+	/**
+	 * Passes when the caller may act as this participant: with its token, or (in an open room, for the original
+	 * clients) with its bare id. The host and the admin may too.
+	 */
+	public void requireParticipant(Room room, Participant participant, ServerWebExchange exchange) {
+		String credential = bearer(exchange.getRequest());
+		if (RoomService.isParticipantToken(participant, credential) || isAdmin(exchange.getRequest())
+				|| this.rooms.isHost(room, credential)) {
+			return;
+		}
+		if (room.isProtected()) {
+			throw new HubException(HttpStatus.UNAUTHORIZED, "Invalid participant token", "invalid_token");
+		}
+	}
+
+	@Override
+	public Mono<Void> checkRoom(String code, ServerWebExchange exchange) {
+		return enter(code, exchange).then();
+	}
+
+	@Override
+	public Mono<Void> checkHub(ServerWebExchange exchange) {
+		return Mono.fromRunnable(() -> requireAdmin(exchange));
+	}
+
+	/** Hub-wide operations: open when no admin token is configured, else the token is required. */
+	public void requireAdmin(ServerWebExchange exchange) {
+		if (this.hub.hasAdminToken() && !isAdmin(exchange.getRequest())) {
+			throw new HubException(HttpStatus.UNAUTHORIZED, "Admin token required", "unauthorized");
+		}
+	}
+
+	boolean isAdmin(ServerHttpRequest request) {
+		String token = this.hub.adminToken();
+		String credential = bearer(request);
+		return token != null && !token.isBlank() && credential != null
+				&& MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
+						credential.getBytes(StandardCharsets.UTF_8));
+	}
+
+	static HubException invalidPassword() {
+		return new HubException(HttpStatus.UNAUTHORIZED, "Invalid password", "invalid_password");
+	}
+
+	/** The room password the caller presents: {@code X-Room-Password}, else the bearer token. */
+	public static @Nullable String roomPassword(ServerHttpRequest request) {
+		String header = request.getHeaders().getFirst(PASSWORD_HEADER);
+		return (header != null) ? header : bearer(request);
+	}
+
+	public static @Nullable String bearer(ServerHttpRequest request) {
+		String authorization = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+		if (authorization == null || authorization.length() < 7
+				|| !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+			return null;
+		}
+		String token = authorization.substring(7).trim();
+		return token.isEmpty() ? null : token;
+	}
+
+}

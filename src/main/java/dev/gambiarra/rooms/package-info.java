@@ -1,0 +1,4 @@
+@NullMarked
+package dev.gambiarra.rooms;
+
+import org.jspecify.annotations.NullMarked;

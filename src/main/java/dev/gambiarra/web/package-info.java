@@ -1,0 +1,4 @@
+@NullMarked
+package dev.gambiarra.web;
+
+import org.jspecify.annotations.NullMarked;
