@@ -43,6 +43,18 @@ public record HubEvent(@Nullable String room, String type, Object data) {
 		return new HubEvent(room, "participant:busy", fields("participantId", participantId));
 	}
 
+	/** A participant failed too often in a row and is out of rotation for {@code retryInMillis}. */
+	public static HubEvent participantCircuitOpen(String room, String participantId, int failures,
+			long retryInMillis) {
+		return new HubEvent(room, "participant:circuit-open", fields("participantId", participantId, "failures",
+				failures, "retryInMillis", retryInMillis));
+	}
+
+	/** A participant whose circuit was open answered again and is back in rotation. */
+	public static HubEvent participantCircuitClosed(String room, String participantId) {
+		return new HubEvent(room, "participant:circuit-closed", fields("participantId", participantId));
+	}
+
 	public static HubEvent llmRequest(String room, String participantId, String model, String requestId) {
 		return new HubEvent(room, "llm:request",
 				fields("participantId", participantId, "model", model, "requestId", requestId));

@@ -1,40 +1,135 @@
 package dev.gambiarra.participants;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.stereotype.Component;
 
+import dev.gambiarra.config.SecurityProperties;
 import dev.gambiarra.web.HubException;
 
-/** Which participant endpoints the hub agrees to call. */
+/**
+ * Which participant endpoints the hub agrees to call. An endpoint must be an {@code http(s)} URL; its address must
+ * not be in the deny list (link-local and cloud metadata by default) and, when an allow list is configured, must be
+ * in it. IP literals are checked at once; a host name is resolved off the event loop with a timeout and every
+ * address it resolves to is checked. A name that does not resolve is accepted when no allow list is configured (a
+ * laptop's {@code .local} name may only resolve on the participant's side) and refused when one is.
+ */
 @Component
 class EndpointPolicy {
 
-	/** The endpoint as stored: trimmed, without a trailing slash; refused unless it is an http(s) URL. */
+	private static final Logger logger = LoggerFactory.getLogger(EndpointPolicy.class);
+
+	private final List<Cidr> deny;
+
+	private final List<Cidr> allow;
+
+	private final boolean resolve;
+
+	private final Duration resolveTimeout;
+
+	EndpointPolicy(SecurityProperties properties) {
+		this.deny = properties.endpointDenyList().stream().filter((s) -> !s.isBlank()).map(Cidr::parse).toList();
+		this.allow = properties.endpointAllowList().stream().filter((s) -> !s.isBlank()).map(Cidr::parse).toList();
+		this.resolve = properties.resolveEndpointHosts();
+		this.resolveTimeout = properties.resolveTimeout();
+	}
+
+	/**
+	 * The endpoint as stored: trimmed, without a trailing slash; refused unless it is an http(s) URL whose literal
+	 * address (if it is one) is allowed. Host names are checked by {@link #checkAddresses(String)}.
+	 */
 	String check(String endpoint) {
 		String trimmed = endpoint.strip();
 		while (trimmed.endsWith("/")) {
 			trimmed = trimmed.substring(0, trimmed.length() - 1);
 		}
+		String host = hostOf(trimmed);
+		if (IpLiterals.isAmbiguousNumeric(host)) {
+			throw HubException.badRequest("Invalid endpoint: write an IPv4 address as four decimal numbers");
+		}
+		if (IpLiterals.isLiteral(host)) {
+			checkAddress(IpLiterals.parse(host));
+		}
+		else if (!this.allow.isEmpty() && !this.resolve) {
+			throw refused();
+		}
+		return trimmed;
+	}
+
+	/** Completes when the endpoint's host name (if it has one) resolves only to allowed addresses. */
+	Mono<Void> checkAddresses(String endpoint) {
+		String host = hostOf(endpoint);
+		if (IpLiterals.isLiteral(host) || !this.resolve) {
+			return Mono.empty();
+		}
+		return Mono.fromCallable(() -> InetAddress.getAllByName(host))
+			.subscribeOn(Schedulers.boundedElastic())
+			.timeout(this.resolveTimeout)
+			.doOnNext((addresses) -> {
+				for (InetAddress address : addresses) {
+					checkAddress(address);
+				}
+			})
+			.onErrorResume((ex) -> ex instanceof UnknownHostException || ex instanceof TimeoutException, (ex) -> {
+				if (!this.allow.isEmpty()) {
+					return Mono.error(refused());
+				}
+				logger.debug("Endpoint host {} does not resolve from the hub; accepted", host);
+				return Mono.empty();
+			})
+			.then();
+	}
+
+	private void checkAddress(InetAddress address) {
+		for (Cidr network : this.deny) {
+			if (network.contains(address)) {
+				throw refused();
+			}
+		}
+		if (!this.allow.isEmpty() && this.allow.stream().noneMatch((network) -> network.contains(address))) {
+			throw refused();
+		}
+	}
+
+	private static String hostOf(String endpoint) {
 		URI uri;
 		try {
-			uri = new URI(trimmed);
+			uri = new URI(endpoint);
 		}
 		catch (URISyntaxException ex) {
 			throw invalid();
 		}
 		String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
-		if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getRawQuery() != null
-				|| uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+		@Nullable String host = uri.getHost();
+		if (!(scheme.equals("http") || scheme.equals("https")) || host == null || host.isEmpty()
+				|| uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
 			throw invalid();
 		}
-		return trimmed;
+		if (host.startsWith("[") && host.endsWith("]")) {
+			host = host.substring(1, host.length() - 1);
+		}
+		return host.toLowerCase(Locale.ROOT);
 	}
 
 	private static HubException invalid() {
 		return HubException.badRequest("Invalid endpoint: must be an http(s) URL such as http://192.168.1.10:11434");
+	}
+
+	private static HubException refused() {
+		return HubException.badRequest("Invalid endpoint: this address is not allowed on this hub");
 	}
 
 }

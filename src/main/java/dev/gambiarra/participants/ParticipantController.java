@@ -35,10 +35,13 @@ class ParticipantController {
 
 	private final JoinValidator validator;
 
-	ParticipantController(RoomService rooms, RoomAccess access, JoinValidator validator) {
+	private final EndpointPolicy endpoints;
+
+	ParticipantController(RoomService rooms, RoomAccess access, JoinValidator validator, EndpointPolicy endpoints) {
 		this.rooms = rooms;
 		this.access = access;
 		this.validator = validator;
+		this.endpoints = endpoints;
 	}
 
 	@PostMapping("/rooms/{code}/join")
@@ -51,13 +54,9 @@ class ParticipantController {
 		String password = (body.password() != null) ? body.password()
 				: RoomAccess.roomPassword(exchange.getRequest());
 		String token = RoomAccess.bearer(exchange.getRequest());
-		return this.rooms.passwordMatches(room, password)
-			.map((ok) -> {
-				if (!ok) {
-					throw new HubException(HttpStatus.UNAUTHORIZED, "Invalid password", "invalid_password");
-				}
-				return this.rooms.join(room, registration, token);
-			});
+		return this.access.checkPassword(room, password, exchange)
+			.then(this.endpoints.checkAddresses(registration.endpoint()))
+			.then(Mono.fromCallable(() -> this.rooms.join(room, registration, token)));
 	}
 
 	@DeleteMapping("/rooms/{code}/leave/{participantId}")

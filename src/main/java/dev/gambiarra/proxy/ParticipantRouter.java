@@ -1,9 +1,5 @@
 package dev.gambiarra.proxy;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
@@ -14,52 +10,62 @@ import dev.gambiarra.rooms.Room;
 import dev.gambiarra.web.HubException;
 
 /**
- * Chooses the participant that answers a request from its {@code model} field: {@code *} or {@code any} means any
- * online participant, {@code model:NAME} an online participant serving NAME, anything else a participant id and,
- * failing that, a model name.
+ * Reads a request's {@code model} field into a {@link Selection}: {@code *} or {@code any} means any online
+ * participant, {@code model:NAME} an online participant serving NAME (both pooled: least busy wins and failover may
+ * try another), anything else a participant id and, failing that, a model name. Which participant of the selection
+ * serves is the {@link LoadBalancer}'s choice.
  */
 @Component
 class ParticipantRouter {
 
-	private final AtomicLong turn = new AtomicLong();
-
-	Participant route(Room room, String model) {
+	Selection select(Room room, String model) {
+		Selection selection;
 		if (model.equals("*") || model.equals("any")) {
-			return pick(available(room, null));
+			selection = new Selection(true, null, null);
 		}
-		if (model.startsWith("model:")) {
-			return pick(available(room, model.substring("model:".length())));
+		else if (model.startsWith("model:")) {
+			selection = new Selection(true, null, model.substring("model:".length()));
 		}
-		Participant byId = room.participant(model);
-		if (byId != null) {
-			if (byId.isOffline()) {
-				throw new HubException(HttpStatus.SERVICE_UNAVAILABLE, "Participant is offline",
-						"participant_offline");
+		else {
+			Participant byId = room.participant(model);
+			if (byId != null) {
+				if (byId.isOffline()) {
+					throw new HubException(HttpStatus.SERVICE_UNAVAILABLE, "Participant is offline",
+							"participant_offline");
+				}
+				return new Selection(false, byId.id(), null);
 			}
-			return byId;
+			selection = new Selection(false, null, model);
 		}
-		return pick(available(room, model));
+		if (room.participants().stream().noneMatch(selection::matches)) {
+			throw noMatch();
+		}
+		return selection;
 	}
 
-	/** Participants able to serve, optionally only those serving {@code model}. */
-	private static List<Participant> available(Room room, @Nullable String model) {
-		List<Participant> matches = new ArrayList<>();
-		for (Participant participant : room.participants()) {
-			if (!participant.isOffline() && (model == null || participant.model().equals(model))) {
-				matches.add(participant);
-			}
-		}
-		return matches;
+	static HubException noMatch() {
+		return HubException.notFound("No available participant for the requested model", "model_not_found");
 	}
 
-	private Participant pick(List<Participant> matches) {
-		if (matches.isEmpty()) {
-			throw HubException.notFound("No available participant for the requested model", "model_not_found");
+	/**
+	 * The participants a request may go to.
+	 * @param pooled whether the client asked for "any of them" ({@code *}, {@code model:}): only then is failover
+	 * allowed
+	 * @param participantId an explicit participant, or {@code null}
+	 * @param model a model name the participant must serve, or {@code null}
+	 */
+	record Selection(boolean pooled, @Nullable String participantId, @Nullable String model) {
+
+		boolean matches(Participant participant) {
+			if (participant.isOffline()) {
+				return false;
+			}
+			if (this.participantId != null) {
+				return participant.id().equals(this.participantId);
+			}
+			return this.model == null || participant.model().equals(this.model);
 		}
-		if (matches.size() == 1) {
-			return matches.get(0);
-		}
-		return matches.get((int) Math.floorMod(this.turn.getAndIncrement(), (long) matches.size()));
+
 	}
 
 }

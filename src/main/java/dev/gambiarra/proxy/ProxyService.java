@@ -3,7 +3,10 @@ package dev.gambiarra.proxy;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 import java.util.concurrent.TimeoutException;
 
@@ -30,6 +33,8 @@ import org.springframework.web.server.ServerWebExchange;
 import dev.gambiarra.config.LimitsProperties;
 import dev.gambiarra.events.EventBus;
 import dev.gambiarra.events.HubEvent;
+import dev.gambiarra.proxy.LoadBalancer.Lease;
+import dev.gambiarra.proxy.ParticipantRouter.Selection;
 import dev.gambiarra.rooms.Participant;
 import dev.gambiarra.rooms.Room;
 import dev.gambiarra.rooms.RoomAccess;
@@ -54,6 +59,8 @@ class ProxyService {
 
 	private final ParticipantRouter router;
 
+	private final LoadBalancer balancer;
+
 	private final UpstreamClient upstream;
 
 	private final EventBus events;
@@ -62,14 +69,18 @@ class ProxyService {
 
 	private final int maxBodyBytes;
 
-	ProxyService(RoomAccess access, ParticipantRouter router, UpstreamClient upstream, EventBus events, JsonMapper json,
-			LimitsProperties limits) {
+	private final int maxAttempts;
+
+	ProxyService(RoomAccess access, ParticipantRouter router, LoadBalancer balancer, UpstreamClient upstream,
+			EventBus events, JsonMapper json, LimitsProperties limits, RoutingProperties routing) {
 		this.access = access;
 		this.router = router;
+		this.balancer = balancer;
 		this.upstream = upstream;
 		this.events = events;
 		this.json = json;
 		this.maxBodyBytes = (int) limits.maxBodySize().toBytes();
+		this.maxAttempts = routing.maxAttempts();
 	}
 
 	/**
@@ -83,14 +94,36 @@ class ProxyService {
 				Room room = roomAndBody.getT1();
 				ObjectNode body = roomAndBody.getT2();
 				String requested = requestedModel(body);
-				Participant participant = this.router.route(room, requested);
-				boolean generates = !operation.equals("embeddings");
-				byte[] payload = rewrite(body, participant, generates);
-				boolean stream = body.path("stream").asBoolean(false);
-				String requestId = RequestIds.of(exchange);
-				this.events.publish(HubEvent.llmRequest(room.code(), participant.id(), requested, requestId));
-				return relay(room, participant, operation, payload, stream, requestId, exchange);
+				Selection selection = this.router.select(room, requested);
+				Call call = new Call(room, operation, body, requested, body.path("stream").asBoolean(false),
+						RequestIds.of(exchange), exchange);
+				return attempt(call, selection, 1, new HashSet<>());
 			});
+	}
+
+	/**
+	 * One try on one participant. A connect failure or a 5xx before any byte reached the client fails over to an
+	 * untried participant of a pooled selection, up to {@code maxAttempts}; the lease of each try is released
+	 * exactly once, however the try ends.
+	 */
+	private Mono<Void> attempt(Call call, Selection selection, int attempt, Set<String> tried) {
+		return this.balancer.acquire(call.room(), selection, tried).flatMap((lease) -> {
+			Participant participant = lease.participant();
+			tried.add(participant.id());
+			byte[] payload = rewrite(call.body().deepCopy(), participant, !call.operation().equals("embeddings"));
+			this.events.publish(HubEvent.llmRequest(call.room().code(), participant.id(), call.requested(),
+					call.requestId()));
+			BooleanSupplier mayFailOver = () -> selection.pooled() && attempt < this.maxAttempts
+					&& this.balancer.hasAlternative(call.room(), selection, tried);
+			return relay(call, lease, payload, mayFailOver).doOnError((ex) -> lease.release())
+				.doFinally((signal) -> lease.release());
+		}).onErrorResume(Failover.class, (failover) -> {
+			logger.info("{} failing over to another participant of room {} (attempt {} of {})", call.requestId(),
+					call.room().code(), attempt + 1, this.maxAttempts);
+			return attempt(call, selection, attempt + 1, tried)
+				.onErrorMap((ex) -> ex instanceof HubException hub && hub.status() == HttpStatus.NOT_FOUND,
+						(ex) -> failover.failure);
+		});
 	}
 
 	private Mono<ObjectNode> readBody(ServerWebExchange exchange) {
@@ -145,10 +178,13 @@ class ProxyService {
 		return this.json.writeValueAsBytes(body);
 	}
 
-	private Mono<Void> relay(Room room, Participant participant, String operation, byte[] payload, boolean stream,
-			String requestId, ServerWebExchange exchange) {
-		ServerHttpResponse response = exchange.getResponse();
-		URI target = URI.create(participant.endpoint() + "/v1/" + operation);
+	private Mono<Void> relay(Call call, Lease lease, byte[] payload, BooleanSupplier mayFailOver) {
+		Room room = call.room();
+		Participant participant = lease.participant();
+		String requestId = call.requestId();
+		boolean stream = call.stream();
+		ServerHttpResponse response = call.exchange().getResponse();
+		URI target = URI.create(participant.endpoint() + "/v1/" + call.operation());
 		return this.upstream.webClient()
 			.post()
 			.uri(target)
@@ -164,6 +200,20 @@ class ProxyService {
 			.bodyValue(payload)
 			.exchangeToMono((answer) -> {
 				HttpStatus status = HttpStatus.resolve(answer.statusCode().value());
+				if (answer.statusCode().is5xxServerError()) {
+					lease.failed();
+					String reason = "Upstream answered " + answer.statusCode().value();
+					this.events.publish(HubEvent.llmError(room.code(), participant.id(), reason, requestId));
+					if (mayFailOver.getAsBoolean()) {
+						// Nothing reached the client yet: drop this answer and let another participant try.
+						return answer.releaseBody()
+							.then(Mono.error(new Failover(new HubException(HttpStatus.BAD_GATEWAY,
+									"Failed to proxy request: " + reason, "upstream_error"))));
+					}
+				}
+				else {
+					lease.succeeded();
+				}
 				response.setStatusCode(answer.statusCode());
 				HttpHeaders headers = response.getHeaders();
 				if (stream && answer.statusCode().is2xxSuccessful()) {
@@ -174,16 +224,20 @@ class ProxyService {
 				else {
 					headers.setContentType(answer.headers().contentType().orElse(MediaType.APPLICATION_JSON));
 				}
-				if (status != null && status.is5xxServerError()) {
-					this.events.publish(HubEvent.llmError(room.code(), participant.id(),
-							"Upstream answered " + status.value(), requestId));
-				}
-				Flux<DataBuffer> body = answer.bodyToFlux(DataBuffer.class)
-					.doOnError((ex) -> midStreamFailure(room, participant, requestId, ex));
+				Flux<DataBuffer> body = answer.bodyToFlux(DataBuffer.class).doOnError((ex) -> {
+					lease.failed();
+					if (response.isCommitted()) {
+						midStreamFailure(room, participant, requestId, ex);
+					}
+				});
 				return response.writeWith(body);
 			})
-			.onErrorMap((ex) -> !response.isCommitted() && !(ex instanceof HubException),
-					(ex) -> beforeFirstByte(room, participant, requestId, ex));
+			.onErrorMap((ex) -> !response.isCommitted() && !(ex instanceof HubException) && !(ex instanceof Failover),
+					(ex) -> {
+						lease.failed();
+						HubException failure = beforeFirstByte(room, participant, requestId, ex);
+						return (isConnectFailure(ex) && mayFailOver.getAsBoolean()) ? new Failover(failure) : failure;
+					});
 	}
 
 	private void midStreamFailure(Room room, Participant participant, String requestId, Throwable ex) {
@@ -201,6 +255,16 @@ class ProxyService {
 			return new HubException(HttpStatus.GATEWAY_TIMEOUT, "Upstream timed out: " + reason, "upstream_timeout");
 		}
 		return new HubException(HttpStatus.BAD_GATEWAY, "Failed to proxy request: " + reason, "upstream_unreachable");
+	}
+
+	/** The connection was never established, so the participant cannot have seen the request. */
+	private static boolean isConnectFailure(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static boolean isTimeout(Throwable ex) {
@@ -229,6 +293,23 @@ class ProxyService {
 		}
 		String message = root.getMessage();
 		return (message != null && !message.isBlank()) ? message : root.getClass().getSimpleName();
+	}
+
+	/** One proxied request, as read from the client. */
+	private record Call(Room room, String operation, ObjectNode body, String requested, boolean stream,
+			String requestId, ServerWebExchange exchange) {
+	}
+
+	/** A failure before the first byte that another participant may make up for. */
+	private static final class Failover extends RuntimeException {
+
+		private final HubException failure;
+
+		Failover(HubException failure) {
+			super(failure.getMessage(), null, false, false);
+			this.failure = failure;
+		}
+
 	}
 
 

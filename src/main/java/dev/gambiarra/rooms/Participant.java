@@ -36,6 +36,14 @@ public record Participant(String id, String nickname, String model, String endpo
 		return this.status == ParticipantStatus.OFFLINE;
 	}
 
+	/** Without the secrets, so a participant that ends up in a log line or an error message leaks nothing. */
+	@Override
+	public String toString() {
+		return "Participant[id=" + this.id + ", nickname=" + this.nickname + ", model=" + this.model + ", endpoint="
+				+ this.endpoint + ", status=" + this.status + ", maxConcurrent=" + this.maxConcurrent + ", apiKey="
+				+ ((this.apiKey != null) ? "(set)" : "(none)") + "]";
+	}
+
 	public Participant withStatus(ParticipantStatus newStatus) {
 		return new Participant(this.id, this.nickname, this.model, this.endpoint, this.config, this.specs, newStatus,
 				this.joinedAt, this.lastSeen, this.apiKey, this.token, this.maxConcurrent);

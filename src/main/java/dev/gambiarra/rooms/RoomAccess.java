@@ -30,9 +30,12 @@ public class RoomAccess implements EventAccess {
 
 	private final HubProperties hub;
 
-	RoomAccess(RoomService rooms, HubProperties hub) {
+	private final FailedAttempts failures;
+
+	RoomAccess(RoomService rooms, HubProperties hub, FailedAttempts failures) {
 		this.rooms = rooms;
 		this.hub = hub;
+		this.failures = failures;
 	}
 
 	/** The room, once the caller has shown it may use it: 404 when unknown, 401 when the password is wrong. */
@@ -42,8 +45,29 @@ public class RoomAccess implements EventAccess {
 			if (!room.isProtected() || isAdmin(exchange.getRequest())) {
 				return Mono.just(room);
 			}
-			return this.rooms.passwordMatches(room, roomPassword(exchange.getRequest()))
-				.flatMap((ok) -> ok ? Mono.just(room) : Mono.error(invalidPassword()));
+			return checkPassword(room, roomPassword(exchange.getRequest()), exchange).thenReturn(room);
+		});
+	}
+
+	/**
+	 * Completes when {@code password} opens the room (open rooms take anything); 401 {@code Invalid password}
+	 * otherwise, counted against the caller's address, and 429 once that address has failed too often.
+	 */
+	public Mono<Void> checkPassword(Room room, @Nullable String password, ServerWebExchange exchange) {
+		return Mono.defer(() -> {
+			if (!room.isProtected()) {
+				return Mono.empty();
+			}
+			this.failures.check(exchange.getRequest());
+			return this.rooms.passwordMatches(room, password).flatMap((ok) -> {
+				if (ok) {
+					return Mono.empty();
+				}
+				if (password != null && !password.isEmpty()) {
+					this.failures.recordFailure(exchange.getRequest());
+				}
+				return Mono.error(invalidPassword());
+			});
 		});
 	}
 
@@ -54,7 +78,9 @@ public class RoomAccess implements EventAccess {
 		if (credential == null) {
 			throw new HubException(HttpStatus.UNAUTHORIZED, "Host credentials required", "unauthorized");
 		}
+		this.failures.check(exchange.getRequest());
 		if (!this.rooms.isHost(room, credential) && !isAdmin(exchange.getRequest())) {
+			this.failures.recordFailure(exchange.getRequest());
 			throw new HubException(HttpStatus.FORBIDDEN, "Only the room host can do this", "forbidden");
 		}
 		return room;
@@ -66,11 +92,17 @@ public class RoomAccess implements EventAccess {
 	 */
 	public void requireParticipant(Room room, Participant participant, ServerWebExchange exchange) {
 		String credential = bearer(exchange.getRequest());
+		if (room.isProtected() || credential != null) {
+			this.failures.check(exchange.getRequest());
+		}
 		if (RoomService.isParticipantToken(participant, credential) || isAdmin(exchange.getRequest())
 				|| this.rooms.isHost(room, credential)) {
 			return;
 		}
 		if (room.isProtected()) {
+			if (credential != null) {
+				this.failures.recordFailure(exchange.getRequest());
+			}
 			throw new HubException(HttpStatus.UNAUTHORIZED, "Invalid participant token", "invalid_token");
 		}
 	}
@@ -88,6 +120,10 @@ public class RoomAccess implements EventAccess {
 	/** Hub-wide operations: open when no admin token is configured, else the token is required. */
 	public void requireAdmin(ServerWebExchange exchange) {
 		if (this.hub.hasAdminToken() && !isAdmin(exchange.getRequest())) {
+			if (bearer(exchange.getRequest()) != null) {
+				this.failures.check(exchange.getRequest());
+				this.failures.recordFailure(exchange.getRequest());
+			}
 			throw new HubException(HttpStatus.UNAUTHORIZED, "Admin token required", "unauthorized");
 		}
 	}

@@ -1,0 +1,494 @@
+package dev.gambiarra.proxy;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+import dev.gambiarra.events.EventBus;
+import dev.gambiarra.events.HubEvent;
+import dev.gambiarra.proxy.ParticipantRouter.Selection;
+import dev.gambiarra.rooms.Participant;
+import dev.gambiarra.rooms.ParticipantStatus;
+import dev.gambiarra.rooms.Room;
+import dev.gambiarra.rooms.RoomService;
+import dev.gambiarra.web.HubException;
+
+/**
+ * Hands out participants to requests: the least busy match (fewest in-flight requests, ties in turn), never more
+ * than a participant's {@code maxConcurrent} at once, never one whose circuit is open. When every match is at its
+ * cap the request waits in its room's bounded FIFO queue; a freed slot goes to the oldest waiter that can use it.
+ * A {@link Lease} stands for one in-flight request: it is released exactly once, whatever ends the request
+ * (completion, error, client gone), and its outcome drives the participant's circuit breaker.
+ * <p>
+ * All state of a room lives in one {@code RoomLoad} guarded by its monitor; events and waiter wake-ups are sent
+ * after the monitor is released. Rooms are weak keys, so a closed room's bookkeeping goes with it.
+ */
+@Component
+public class LoadBalancer {
+
+	private static final Logger logger = LoggerFactory.getLogger(LoadBalancer.class);
+
+	private final RoomService rooms;
+
+	private final EventBus events;
+
+	private final RoutingProperties properties;
+
+	private final long coolDownMillis;
+
+	private final Map<Room, RoomLoad> loads = Collections.synchronizedMap(new WeakHashMap<>());
+
+	LoadBalancer(RoomService rooms, EventBus events, RoutingProperties properties) {
+		this.rooms = rooms;
+		this.events = events;
+		this.properties = properties;
+		this.coolDownMillis = properties.circuitCoolDown().toMillis();
+	}
+
+	/**
+	 * A lease on the best participant of the selection, not one of {@code excluded}: at once when one has room,
+	 * after waiting in the queue otherwise. Fails with 404 when nothing matches any more, 503 (with
+	 * {@code Retry-After}) when every match has an open circuit, the queue is full or the wait times out. Cancelling
+	 * the returned {@code Mono} leaves the queue.
+	 */
+	Mono<Lease> acquire(Room room, Selection selection, Set<String> excluded) {
+		RoomLoad load = loadOf(room);
+		return Mono.<Lease>create((sink) -> {
+			Waiter waiter = new Waiter(room, selection, Set.copyOf(excluded), sink);
+			sink.onCancel(() -> cancel(load, waiter));
+			List<HubEvent> announcements = new ArrayList<>();
+			Choice choice;
+			synchronized (load) {
+				choice = choose(load, waiter, announcements);
+				if (choice.waits()) {
+					if (load.queue.size() >= this.properties.queueCapacity()) {
+						choice = Choice.failed(unavailable("Too many requests waiting for this room, try again later",
+								this.properties.retryAfter().toMillis()));
+					}
+					else {
+						load.queue.addLast(waiter);
+					}
+				}
+			}
+			announce(announcements);
+			deliver(waiter, choice);
+		})
+			.doOnDiscard(Lease.class, Lease::release)
+			.timeout(this.properties.queueTimeout(),
+					Mono.error(() -> unavailable("All matching participants are busy, try again later",
+							this.properties.retryAfter().toMillis())));
+	}
+
+	/**
+	 * Whether another participant of the selection, not one of {@code excluded}, could take the request now or
+	 * after a wait: failover asks before it gives up an upstream answer.
+	 */
+	boolean hasAlternative(Room room, Selection selection, Set<String> excluded) {
+		RoomLoad load = loadOf(room);
+		long now = System.currentTimeMillis();
+		synchronized (load) {
+			for (Participant participant : room.participants()) {
+				if (selection.matches(participant) && !excluded.contains(participant.id())
+						&& allows(load.slot(participant.id()), now)) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	/** The load of one participant; idle and closed-circuit when it has never been routed to. */
+	public ParticipantLoad snapshot(String roomCode, String participantId) {
+		Room room = this.rooms.find(roomCode).orElse(null);
+		Participant participant = (room != null) ? room.participant(participantId) : null;
+		int max = (participant != null) ? participant.maxConcurrent() : 0;
+		RoomLoad load = (room != null) ? this.loads.get(room) : null;
+		if (load == null) {
+			return new ParticipantLoad(0, max, CircuitState.CLOSED, 0, 0);
+		}
+		synchronized (load) {
+			Slot slot = load.slots.get(participantId);
+			if (slot == null) {
+				return new ParticipantLoad(0, max, CircuitState.CLOSED, 0, 0);
+			}
+			long retryIn = (slot.circuit == CircuitState.OPEN)
+					? Math.max(0, slot.openedAt + this.coolDownMillis - System.currentTimeMillis()) : 0;
+			return new ParticipantLoad(slot.inFlight, max, slot.circuit, slot.failures, retryIn);
+		}
+	}
+
+	/** Requests waiting in a room's queue. */
+	public int queued(String roomCode) {
+		Room room = this.rooms.find(roomCode).orElse(null);
+		RoomLoad load = (room != null) ? this.loads.get(room) : null;
+		if (load == null) {
+			return 0;
+		}
+		synchronized (load) {
+			return load.queue.size();
+		}
+	}
+
+	/** Requests in flight to participants, hub-wide. */
+	public int inFlight() {
+		int total = 0;
+		for (RoomLoad load : loadsNow()) {
+			synchronized (load) {
+				for (Slot slot : load.slots.values()) {
+					total += slot.inFlight;
+				}
+			}
+		}
+		return total;
+	}
+
+	/** Requests waiting for a participant, hub-wide. */
+	public int queued() {
+		int total = 0;
+		for (RoomLoad load : loadsNow()) {
+			synchronized (load) {
+				total += load.queue.size();
+			}
+		}
+		return total;
+	}
+
+	private List<RoomLoad> loadsNow() {
+		synchronized (this.loads) {
+			return new ArrayList<>(this.loads.values());
+		}
+	}
+
+	private RoomLoad loadOf(Room room) {
+		synchronized (this.loads) {
+			return this.loads.computeIfAbsent(room, (key) -> new RoomLoad());
+		}
+	}
+
+	/** Picks for one request under the room's monitor: a lease, a reason to fail, or "wait". */
+	private Choice choose(RoomLoad load, Waiter waiter, List<HubEvent> announcements) {
+		long now = System.currentTimeMillis();
+		Room room = waiter.room;
+		load.prune(room);
+		List<Participant> best = new ArrayList<>();
+		int bestInFlight = Integer.MAX_VALUE;
+		boolean matched = false;
+		boolean circuitAllows = false;
+		long soonest = Long.MAX_VALUE;
+		for (Participant participant : room.participants()) {
+			if (!waiter.selection.matches(participant) || waiter.excluded.contains(participant.id())) {
+				continue;
+			}
+			matched = true;
+			Slot slot = load.slot(participant.id());
+			if (!allows(slot, now)) {
+				soonest = Math.min(soonest, retryIn(slot, now));
+				continue;
+			}
+			circuitAllows = true;
+			if (slot.inFlight >= participant.maxConcurrent()) {
+				continue;
+			}
+			if (slot.inFlight < bestInFlight) {
+				best.clear();
+				bestInFlight = slot.inFlight;
+			}
+			if (slot.inFlight == bestInFlight) {
+				best.add(participant);
+			}
+		}
+		if (!best.isEmpty()) {
+			Participant chosen = best.get((int) Math.floorMod(load.turn++, (long) best.size()));
+			return Choice.granted(grant(load, room, chosen, now, announcements));
+		}
+		if (!matched) {
+			return Choice.failed(ParticipantRouter.noMatch());
+		}
+		if (!circuitAllows) {
+			return Choice.failed(unavailable("No available participant: failing participants are cooling down",
+					(soonest == Long.MAX_VALUE) ? this.coolDownMillis : soonest));
+		}
+		return Choice.WAIT;
+	}
+
+	private Lease grant(RoomLoad load, Room room, Participant participant, long now, List<HubEvent> announcements) {
+		Slot slot = load.slot(participant.id());
+		slot.inFlight++;
+		boolean trial = false;
+		if (slot.circuit == CircuitState.OPEN) {
+			slot.circuit = CircuitState.HALF_OPEN;
+			trial = true;
+			logger.info("Participant {} of room {}: trial request after cool-down", participant.id(), room.code());
+		}
+		if (slot.inFlight >= participant.maxConcurrent()
+				&& moveStatus(room, participant.id(), ParticipantStatus.ONLINE, ParticipantStatus.BUSY)) {
+			announcements.add(HubEvent.participantBusy(room.code(), participant.id()));
+		}
+		return new Lease(room, load, participant, trial);
+	}
+
+	private void release(Lease lease) {
+		if (!lease.released.compareAndSet(false, true)) {
+			return;
+		}
+		RoomLoad load = lease.load;
+		Room room = lease.room;
+		String id = lease.participant.id();
+		List<HubEvent> announcements = new ArrayList<>();
+		List<Map.Entry<Waiter, Choice>> wakeUps = new ArrayList<>();
+		synchronized (load) {
+			Slot slot = load.slot(id);
+			slot.inFlight--;
+			recordOutcome(room, id, slot, lease, announcements);
+			Participant current = room.participant(id);
+			if (current != null && slot.inFlight < current.maxConcurrent()
+					&& moveStatus(room, id, ParticipantStatus.BUSY, ParticipantStatus.ONLINE)) {
+				announcements.add(HubEvent.participantOnline(room.code(), id));
+			}
+			for (Iterator<Waiter> queued = load.queue.iterator(); queued.hasNext();) {
+				Waiter waiter = queued.next();
+				Choice choice = choose(load, waiter, announcements);
+				if (!choice.waits()) {
+					queued.remove();
+					wakeUps.add(Map.entry(waiter, choice));
+				}
+			}
+		}
+		announce(announcements);
+		for (Map.Entry<Waiter, Choice> wakeUp : wakeUps) {
+			deliver(wakeUp.getKey(), wakeUp.getValue());
+		}
+	}
+
+	private void recordOutcome(Room room, String id, Slot slot, Lease lease, List<HubEvent> announcements) {
+		switch (lease.outcome) {
+			case SUCCESS -> {
+				slot.failures = 0;
+				if (slot.circuit != CircuitState.CLOSED) {
+					slot.circuit = CircuitState.CLOSED;
+					logger.info("Participant {} of room {} answers again: circuit closed", id, room.code());
+					announcements.add(HubEvent.participantCircuitClosed(room.code(), id));
+				}
+			}
+			case FAILURE -> {
+				slot.failures++;
+				boolean reopen = lease.trial && slot.circuit == CircuitState.HALF_OPEN;
+				if (reopen || (slot.circuit == CircuitState.CLOSED
+						&& slot.failures >= this.properties.circuitFailureThreshold())) {
+					slot.circuit = CircuitState.OPEN;
+					slot.openedAt = System.currentTimeMillis();
+					logger.warn("Participant {} of room {} failed {} times in a row: circuit open for {} ms", id,
+							room.code(), slot.failures, this.coolDownMillis);
+					announcements.add(HubEvent.participantCircuitOpen(room.code(), id, slot.failures,
+							this.coolDownMillis));
+				}
+			}
+			case NONE -> {
+				if (lease.trial && slot.circuit == CircuitState.HALF_OPEN) {
+					// The trial ended without a verdict (client gone): let the next request try.
+					slot.circuit = CircuitState.OPEN;
+				}
+			}
+		}
+	}
+
+	private boolean moveStatus(Room room, String id, ParticipantStatus from, ParticipantStatus to) {
+		Participant before = room.participant(id);
+		if (before == null || before.status() != from) {
+			return false;
+		}
+		Participant after = this.rooms.updateStatus(room, id, from, to);
+		return after != null && after.status() == to;
+	}
+
+	private boolean allows(Slot slot, long now) {
+		return switch (slot.circuit) {
+			case CLOSED -> true;
+			case OPEN -> now - slot.openedAt >= this.coolDownMillis;
+			case HALF_OPEN -> false;
+		};
+	}
+
+	private long retryIn(Slot slot, long now) {
+		return (slot.circuit == CircuitState.OPEN) ? Math.max(1, slot.openedAt + this.coolDownMillis - now)
+				: this.coolDownMillis;
+	}
+
+	private void cancel(RoomLoad load, Waiter waiter) {
+		waiter.cancelled = true;
+		synchronized (load) {
+			load.queue.remove(waiter);
+		}
+	}
+
+	private void deliver(Waiter waiter, Choice choice) {
+		if (choice.lease() != null) {
+			waiter.sink.success(choice.lease());
+			if (waiter.cancelled) {
+				// Cancelled while the lease was on its way: nobody will use it.
+				choice.lease().release();
+			}
+		}
+		else if (choice.error() != null) {
+			waiter.sink.error(choice.error());
+		}
+	}
+
+	private void announce(List<HubEvent> announcements) {
+		for (HubEvent event : announcements) {
+			this.events.publish(event);
+		}
+	}
+
+	private static HubException unavailable(String message, long retryAfterMillis) {
+		HttpHeaders headers = new HttpHeaders();
+		headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (retryAfterMillis + 999) / 1000)));
+		return new HubException(HttpStatus.SERVICE_UNAVAILABLE, message, "participants_busy", headers);
+	}
+
+	/** How a request ended, as far as the participant's health is concerned. */
+	enum Outcome {
+
+		/** It answered (2xx, or a 4xx that is the client's fault). */
+		SUCCESS,
+		/** Connection failed, timed out, 5xx, or dropped mid-stream. */
+		FAILURE,
+		/** No verdict: the client went away first. */
+		NONE
+
+	}
+
+	/** One in-flight request on one participant; {@link #release()} is idempotent. */
+	final class Lease {
+
+		private final Room room;
+
+		private final RoomLoad load;
+
+		private final Participant participant;
+
+		private final boolean trial;
+
+		private final AtomicBoolean released = new AtomicBoolean();
+
+		private volatile Outcome outcome = Outcome.NONE;
+
+		private Lease(Room room, RoomLoad load, Participant participant, boolean trial) {
+			this.room = room;
+			this.load = load;
+			this.participant = participant;
+			this.trial = trial;
+		}
+
+		Participant participant() {
+			return this.participant;
+		}
+
+		void succeeded() {
+			this.outcome = Outcome.SUCCESS;
+		}
+
+		void failed() {
+			this.outcome = Outcome.FAILURE;
+		}
+
+		void release() {
+			LoadBalancer.this.release(this);
+		}
+
+	}
+
+	/** A request's lease, a reason it cannot have one, or neither yet. */
+	private record Choice(@Nullable Lease lease, @Nullable HubException error) {
+
+		static final Choice WAIT = new Choice(null, null);
+
+		static Choice granted(Lease lease) {
+			return new Choice(lease, null);
+		}
+
+		static Choice failed(HubException error) {
+			return new Choice(null, error);
+		}
+
+		boolean waits() {
+			return this.lease == null && this.error == null;
+		}
+
+	}
+
+	private static final class Waiter {
+
+		private final Room room;
+
+		private final Selection selection;
+
+		private final Set<String> excluded;
+
+		private final MonoSink<Lease> sink;
+
+		private volatile boolean cancelled;
+
+		Waiter(Room room, Selection selection, Set<String> excluded, MonoSink<Lease> sink) {
+			this.room = room;
+			this.selection = selection;
+			this.excluded = excluded;
+			this.sink = sink;
+		}
+
+	}
+
+	/** Per-participant counters and breaker state; only touched under the room's monitor. */
+	private static final class Slot {
+
+		private int inFlight;
+
+		private int failures;
+
+		private CircuitState circuit = CircuitState.CLOSED;
+
+		private long openedAt;
+
+	}
+
+	/** One room's slots and queue. */
+	private static final class RoomLoad {
+
+		private final Map<String, Slot> slots = new HashMap<>();
+
+		private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+
+		private long turn;
+
+		Slot slot(String participantId) {
+			return this.slots.computeIfAbsent(participantId, (id) -> new Slot());
+		}
+
+		/** Forgets idle slots of participants who left. */
+		void prune(Room room) {
+			if (this.slots.size() > room.participants().size()) {
+				this.slots.entrySet()
+					.removeIf((entry) -> entry.getValue().inFlight == 0 && room.participant(entry.getKey()) == null);
+			}
+		}
+
+	}
+
+}
