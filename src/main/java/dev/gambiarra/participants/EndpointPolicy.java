@@ -61,7 +61,12 @@ class EndpointPolicy {
 			throw HubException.badRequest("Invalid endpoint: write an IPv4 address as four decimal numbers");
 		}
 		if (IpLiterals.isLiteral(host)) {
-			checkAddress(IpLiterals.parse(host));
+			try {
+				checkAddress(IpLiterals.parse(host));
+			}
+			catch (IllegalArgumentException ex) {
+				throw invalid();
+			}
 		}
 		else if (!this.allow.isEmpty() && !this.resolve) {
 			throw refused();
@@ -120,6 +125,11 @@ class EndpointPolicy {
 		}
 		if (host.startsWith("[") && host.endsWith("]")) {
 			host = host.substring(1, host.length() - 1);
+			int zone = host.indexOf('%');
+			if (zone >= 0) {
+				// A zone names an interface of the caller's machine; the address alone decides.
+				host = host.substring(0, zone);
+			}
 		}
 		return host.toLowerCase(Locale.ROOT);
 	}

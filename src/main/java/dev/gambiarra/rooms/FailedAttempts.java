@@ -65,6 +65,11 @@ public class FailedAttempts {
 		return this.windows.size();
 	}
 
+	/** Forgets every client; tests use it to start clean. */
+	void clear() {
+		this.windows.clear();
+	}
+
 	private void makeRoom(long now) {
 		if (this.windows.size() < this.capacity) {
 			return;

@@ -1,0 +1,65 @@
+package dev.gambiarra.rooms;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+
+import dev.gambiarra.config.SecurityProperties;
+import dev.gambiarra.web.HubException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The per-address failure counter: blocks after the limit, per address, in bounded memory. */
+class FailedAttemptsTest {
+
+	private static FailedAttempts attempts(int max, Duration window, int tracked) {
+		return new FailedAttempts(new SecurityProperties(List.of(), List.of(), true, Duration.ofSeconds(1), max,
+				window, tracked));
+	}
+
+	private static MockServerHttpRequest from(String address) {
+		return MockServerHttpRequest.get("/").remoteAddress(new InetSocketAddress(address, 40000)).build();
+	}
+
+	@Test
+	void aClientOverTheLimitGets429WithRetryAfterAndOthersDoNot() {
+		FailedAttempts attempts = attempts(3, Duration.ofMinutes(1), 100);
+		for (int i = 0; i < 3; i++) {
+			attempts.check(from("10.0.0.1"));
+			attempts.recordFailure(from("10.0.0.1"));
+		}
+		assertThatThrownBy(() -> attempts.check(from("10.0.0.1"))).isInstanceOfSatisfying(HubException.class,
+				(ex) -> {
+					assertThat(ex.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+					assertThat(Long.parseLong(ex.headers().getFirst("Retry-After"))).isBetween(1L, 60L);
+				});
+		assertThatNoException().isThrownBy(() -> attempts.check(from("10.0.0.2")));
+	}
+
+	@Test
+	void theWindowEndsAndTheClientMayTryAgain() {
+		FailedAttempts attempts = attempts(1, Duration.ofMillis(200), 100);
+		attempts.recordFailure(from("10.0.0.1"));
+		assertThatThrownBy(() -> attempts.check(from("10.0.0.1"))).isInstanceOf(HubException.class);
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(2))
+			.untilAsserted(() -> assertThatNoException().isThrownBy(() -> attempts.check(from("10.0.0.1"))));
+	}
+
+	@Test
+	void memoryIsBoundedWhateverTheNumberOfAddresses() {
+		FailedAttempts attempts = attempts(5, Duration.ofMinutes(1), 50);
+		for (int i = 0; i < 5000; i++) {
+			attempts.recordFailure(from("10." + (i / 65536) + "." + ((i / 256) % 256) + "." + (i % 256)));
+		}
+		assertThat(attempts.tracked()).isLessThanOrEqualTo(50);
+	}
+
+}
