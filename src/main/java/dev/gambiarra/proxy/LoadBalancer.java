@@ -14,9 +14,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -41,9 +43,12 @@ import dev.gambiarra.web.HubException;
  * after the monitor is released. Rooms are weak keys, so a closed room's bookkeeping goes with it.
  */
 @Component
-public class LoadBalancer {
+public class LoadBalancer implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(LoadBalancer.class);
+
+	/** Events after which a room may have room for waiting requests. */
+	private static final Set<String> CAPACITY_EVENTS = Set.of("participant:joined", "participant:online");
 
 	private final RoomService rooms;
 
@@ -54,6 +59,8 @@ public class LoadBalancer {
 	private final long coolDownMillis;
 
 	private final Map<Room, RoomLoad> loads = Collections.synchronizedMap(new WeakHashMap<>());
+
+	private volatile @Nullable Disposable capacityWatch;
 
 	LoadBalancer(RoomService rooms, EventBus events, RoutingProperties properties) {
 		this.rooms = rooms;
@@ -262,19 +269,64 @@ public class LoadBalancer {
 					&& moveStatus(room, id, ParticipantStatus.BUSY, ParticipantStatus.ONLINE)) {
 				announcements.add(HubEvent.participantOnline(room.code(), id));
 			}
-			for (Iterator<Waiter> queued = load.queue.iterator(); queued.hasNext();) {
-				Waiter waiter = queued.next();
-				Choice choice = choose(load, waiter, announcements);
-				if (!choice.waits()) {
-					queued.remove();
-					wakeUps.add(Map.entry(waiter, choice));
-				}
-			}
+			drain(load, announcements, wakeUps);
 		}
 		announce(announcements);
 		for (Map.Entry<Waiter, Choice> wakeUp : wakeUps) {
 			deliver(wakeUp.getKey(), wakeUp.getValue());
 		}
+	}
+
+	/** Under the room's monitor: hands freed capacity to waiters, oldest first. */
+	private void drain(RoomLoad load, List<HubEvent> announcements, List<Map.Entry<Waiter, Choice>> wakeUps) {
+		for (Iterator<Waiter> queued = load.queue.iterator(); queued.hasNext();) {
+			Waiter waiter = queued.next();
+			Choice choice = choose(load, waiter, announcements);
+			if (!choice.waits()) {
+				queued.remove();
+				wakeUps.add(Map.entry(waiter, choice));
+			}
+		}
+	}
+
+	/** A participant joined or came back: requests waiting in its room may go to it now. */
+	private void capacityAdded(String roomCode) {
+		Room room = this.rooms.find(roomCode).orElse(null);
+		RoomLoad load = (room != null) ? this.loads.get(room) : null;
+		if (load == null) {
+			return;
+		}
+		List<HubEvent> announcements = new ArrayList<>();
+		List<Map.Entry<Waiter, Choice>> wakeUps = new ArrayList<>();
+		synchronized (load) {
+			drain(load, announcements, wakeUps);
+		}
+		announce(announcements);
+		for (Map.Entry<Waiter, Choice> wakeUp : wakeUps) {
+			deliver(wakeUp.getKey(), wakeUp.getValue());
+		}
+	}
+
+	@Override
+	public void start() {
+		this.capacityWatch = this.events.all()
+			.filter((event) -> event.room() != null && CAPACITY_EVENTS.contains(event.type()))
+			.subscribe((event) -> capacityAdded(event.room()),
+					(ex) -> logger.warn("Stopped watching for new participants: {}", ex.toString()));
+	}
+
+	@Override
+	public void stop() {
+		Disposable watch = this.capacityWatch;
+		if (watch != null) {
+			watch.dispose();
+		}
+		this.capacityWatch = null;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.capacityWatch != null;
 	}
 
 	private void recordOutcome(Room room, String id, Slot slot, Lease lease, List<HubEvent> announcements) {

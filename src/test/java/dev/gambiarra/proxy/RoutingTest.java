@@ -252,6 +252,22 @@ class RoutingTest {
 	}
 
 	@Test
+	void aParticipantWhoJoinsTakesRequestsThatWereWaiting() throws Exception {
+		String code = room();
+		join(code, "p", "m", alpha, Map.of("maxConcurrent", 1));
+		alpha.on("/v1/chat/completions", gated(Sinks.empty()));
+		CompletableFuture<ResponseEntity<String>> held = chatLater(code, "model:m", "held").toFuture();
+		await().until(() -> this.balancer.snapshot(code, "p").inFlight() == 1);
+		CompletableFuture<ResponseEntity<String>> waiting = chatLater(code, "model:m", "waiting").toFuture();
+		await().until(() -> this.balancer.queued(code) == 1);
+		join(code, "q", "m", beta, Map.of());
+		assertThat(waiting.get(10, TimeUnit.SECONDS).getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(beta.lastReceived().body()).contains("\"waiting\"");
+		this.gates.forEach(Sinks.Empty::tryEmitEmpty);
+		assertThat(held.get(10, TimeUnit.SECONDS).getStatusCode()).isEqualTo(HttpStatus.OK);
+	}
+
+	@Test
 	void a5xxBeforeTheFirstByteFailsOverOnPooledRoutes() {
 		String code = room();
 		join(code, "a", "m", alpha, Map.of());
