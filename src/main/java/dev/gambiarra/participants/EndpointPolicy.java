@@ -28,7 +28,7 @@ import dev.gambiarra.web.HubException;
  * laptop's {@code .local} name may only resolve on the participant's side) and refused when one is.
  */
 @Component
-class EndpointPolicy {
+public class EndpointPolicy {
 
 	private static final Logger logger = LoggerFactory.getLogger(EndpointPolicy.class);
 
@@ -40,7 +40,7 @@ class EndpointPolicy {
 
 	private final Duration resolveTimeout;
 
-	EndpointPolicy(SecurityProperties properties) {
+	public EndpointPolicy(SecurityProperties properties) {
 		this.deny = properties.endpointDenyList().stream().filter((s) -> !s.isBlank()).map(Cidr::parse).toList();
 		this.allow = properties.endpointAllowList().stream().filter((s) -> !s.isBlank()).map(Cidr::parse).toList();
 		this.resolve = properties.resolveEndpointHosts();
@@ -98,13 +98,21 @@ class EndpointPolicy {
 			.then();
 	}
 
-	private void checkAddress(InetAddress address) {
+	/**
+	 * Whether the hub may connect to this address. The proxy asks again for every connection it opens, with the
+	 * address DNS gave at that moment, so a name that re-resolves to a denied address after join is still refused.
+	 */
+	public boolean allows(InetAddress address) {
 		for (Cidr network : this.deny) {
 			if (network.contains(address)) {
-				throw refused();
+				return false;
 			}
 		}
-		if (!this.allow.isEmpty() && this.allow.stream().noneMatch((network) -> network.contains(address))) {
+		return this.allow.isEmpty() || this.allow.stream().anyMatch((network) -> network.contains(address));
+	}
+
+	private void checkAddress(InetAddress address) {
+		if (!allows(address)) {
 			throw refused();
 		}
 	}

@@ -285,6 +285,9 @@ class ProxyService {
 		if (root instanceof ReadTimeoutException) {
 			return "no data from participant within the timeout";
 		}
+		if (root instanceof AddressGuard.RefusedAddressException) {
+			return "participant address not allowed on this hub";
+		}
 		if (root instanceof ConnectTimeoutException) {
 			return "connection timed out";
 		}

@@ -12,6 +12,8 @@ import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import dev.gambiarra.participants.EndpointPolicy;
+
 /**
  * The pooled Reactor Netty client that talks to participants, with the three proxy timeouts applied at the
  * transport: connect, first byte (response headers) and idle gap between body chunks.
@@ -23,7 +25,7 @@ class UpstreamClient implements DisposableBean {
 
 	private final WebClient webClient;
 
-	UpstreamClient(ProxyProperties properties, WebClient.Builder builder) {
+	UpstreamClient(ProxyProperties properties, WebClient.Builder builder, EndpointPolicy endpoints) {
 		this.pool = ConnectionProvider.builder("gambiarra-upstream")
 			.maxConnections(properties.maxConnections())
 			.pendingAcquireMaxCount(-1)
@@ -31,7 +33,9 @@ class UpstreamClient implements DisposableBean {
 			.maxIdleTime(properties.maxIdleTime())
 			.build();
 		long idleMillis = properties.idleTimeout().toMillis();
+		AddressGuard guard = new AddressGuard(endpoints);
 		HttpClient httpClient = HttpClient.create(this.pool)
+			.doOnChannelInit((observer, channel, remote) -> channel.pipeline().addFirst(AddressGuard.NAME, guard))
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
 			.responseTimeout(properties.firstByteTimeout())
 			.doOnResponse((response, connection) -> connection

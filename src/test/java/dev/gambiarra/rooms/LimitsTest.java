@@ -18,14 +18,19 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import dev.gambiarra.support.FakeLlm;
 import dev.gambiarra.support.HubClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Bounded everything: each limit answers with a clear error and the hub keeps serving. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "gambiarra.demo.enabled=false", "gambiarra.mdns.enabled=false",
 				"gambiarra.console.enabled=false", "gambiarra.limits.max-rooms=3",
 				"gambiarra.limits.max-participants-per-room=2", "gambiarra.limits.max-name-length=10",
-				"gambiarra.events.max-subscribers=1", "gambiarra.security.max-failed-attempts=3" })
+				"gambiarra.events.max-subscribers=1", "gambiarra.security.max-failed-attempts=3",
+				"gambiarra.security.resolve-endpoint-hosts=false",
+				"gambiarra.security.endpoint-deny-list=169.254.0.0/16,127.0.0.1/32,::1/128" })
 @AutoConfigureWebTestClient(timeout = "30s")
 class LimitsTest {
 
@@ -61,6 +66,22 @@ class LimitsTest {
 	}
 
 	@Test
+	void anEndpointWhoseNameResolvesToADeniedAddressIsRefusedWhenConnecting() {
+		try (FakeLlm upstream = FakeLlm.start()) {
+			String code = room(Map.of("name", "rebind")).code();
+			String endpoint = "http://localhost:" + upstream.port();
+			this.hub.join(code, Map.of("id", "p1", "nickname", "n", "model", "m", "endpoint", endpoint));
+			this.client.post().uri("/rooms/{code}/v1/chat/completions", code)
+				.bodyValue(Map.of("model", "p1", "messages", List.of()))
+				.exchange()
+				.expectStatus().isEqualTo(HttpStatus.BAD_GATEWAY)
+				.expectBody().jsonPath("$.error.message")
+				.isEqualTo("Failed to proxy request: participant address not allowed on this hub");
+			assertThat(upstream.received()).isEmpty();
+		}
+	}
+
+	@Test
 	void roomsPerHubAreCapped() {
 		for (int i = 0; i < 3; i++) {
 			room(Map.of("name", "r" + i));
@@ -73,10 +94,10 @@ class LimitsTest {
 	@Test
 	void participantsPerRoomAreCapped() {
 		String code = room(Map.of("name", "full")).code();
-		this.hub.join(code, "p1", "m", "http://127.0.0.1:1");
-		this.hub.join(code, "p2", "m", "http://127.0.0.1:1");
+		this.hub.join(code, "p1", "m", "http://localhost:1");
+		this.hub.join(code, "p2", "m", "http://localhost:1");
 		this.client.post().uri("/rooms/{code}/join", code)
-			.bodyValue(Map.of("id", "p3", "nickname", "n", "model", "m", "endpoint", "http://127.0.0.1:1"))
+			.bodyValue(Map.of("id", "p3", "nickname", "n", "model", "m", "endpoint", "http://localhost:1"))
 			.exchange()
 			.expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS)
 			.expectBody().jsonPath("$.error").isEqualTo("Room is full");
@@ -89,7 +110,7 @@ class LimitsTest {
 			.expectBody().jsonPath("$.error").isEqualTo("Name is too long (max 10 characters)");
 		String code = room(Map.of("name", "short")).code();
 		this.client.post().uri("/rooms/{code}/join", code)
-			.bodyValue(Map.of("id", "p1", "nickname", "n".repeat(11), "model", "m", "endpoint", "http://127.0.0.1:1"))
+			.bodyValue(Map.of("id", "p1", "nickname", "n".repeat(11), "model", "m", "endpoint", "http://localhost:1"))
 			.exchange()
 			.expectStatus().isBadRequest()
 			.expectBody().jsonPath("$.error").isEqualTo("Field 'nickname' is too long (max 10 characters)");
@@ -127,7 +148,7 @@ class LimitsTest {
 			.expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS)
 			.expectBody().jsonPath("$.error.type").isEqualTo("rate_limit_error");
 		this.client.post().uri("/rooms/{code}/join", room.code())
-			.bodyValue(Map.of("id", "p1", "nickname", "n", "model", "m", "endpoint", "http://127.0.0.1:1",
+			.bodyValue(Map.of("id", "p1", "nickname", "n", "model", "m", "endpoint", "http://localhost:1",
 					"password", "right"))
 			.exchange()
 			.expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
