@@ -40,7 +40,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.gambiarra.events.EventBus;
 import dev.gambiarra.events.HubEvent;
-import dev.gambiarra.support.EventRecorder;
+import dev.gambiarra.support.BusEvents;
 import dev.gambiarra.support.FakeLlm;
 import dev.gambiarra.support.HubClient;
 
@@ -181,7 +181,7 @@ class RoutingTest {
 		join(code, "p", "m", alpha, Map.of("maxConcurrent", 1));
 		Sinks.Empty<Void> gate = Sinks.empty();
 		alpha.on("/v1/chat/completions", gated(gate));
-		try (EventRecorder events = EventRecorder.of(this.bus, code)) {
+		try (BusEvents events = BusEvents.of(this.bus, code)) {
 			CompletableFuture<ResponseEntity<String>> first = chatLater(code, "model:m", "first").toFuture();
 			assertThat(events.await("participant:busy").data()).isEqualTo(Map.of("participantId", "p"));
 			this.client.get().uri("/rooms/{code}/participants", code).exchange().expectBody()
@@ -273,7 +273,7 @@ class RoutingTest {
 		join(code, "a", "m", alpha, Map.of());
 		join(code, "b", "m", beta, Map.of());
 		alpha.on("/v1/chat/completions", (request, response) -> FakeLlm.json(response, 500, "{\"error\":\"a down\"}"));
-		try (EventRecorder events = EventRecorder.of(this.bus, code)) {
+		try (BusEvents events = BusEvents.of(this.bus, code)) {
 			for (int i = 0; i < 4; i++) {
 				chat(code, (i % 2 == 0) ? "*" : "model:m").expectStatus().isOk()
 					.expectBody().jsonPath("$.choices[0].message.content").isEqualTo("Hello from fake");
@@ -323,7 +323,7 @@ class RoutingTest {
 				.concatWith(Mono.delay(Duration.ofMillis(200))
 					.then(Mono.fromRunnable(() -> response.withConnection((connection) -> connection.dispose())))
 					.then(Mono.empty()))));
-		try (EventRecorder events = EventRecorder.of(this.bus, code)) {
+		try (BusEvents events = BusEvents.of(this.bus, code)) {
 			Flux<String> body = this.client.post()
 				.uri("/rooms/{code}/v1/chat/completions", code)
 				.contentType(MediaType.APPLICATION_JSON)
@@ -350,7 +350,7 @@ class RoutingTest {
 		join(code, "a", "m", alpha, Map.of());
 		join(code, "b", "m", beta, Map.of());
 		alpha.on("/v1/chat/completions", (request, response) -> FakeLlm.json(response, 500, "{\"error\":\"a down\"}"));
-		try (EventRecorder events = EventRecorder.of(this.bus, code)) {
+		try (BusEvents events = BusEvents.of(this.bus, code)) {
 			chat(code, "a").expectStatus().isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
 			assertThat(events.ofType("participant:circuit-open")).isEmpty();
 			chat(code, "a").expectStatus().isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
@@ -396,7 +396,7 @@ class RoutingTest {
 		String code = room();
 		join(code, "a", "m", alpha, Map.of());
 		alpha.on("/v1/chat/completions", (request, response) -> Mono.never());
-		try (EventRecorder events = EventRecorder.of(this.bus, code)) {
+		try (BusEvents events = BusEvents.of(this.bus, code)) {
 			chat(code, "a").expectStatus().isEqualTo(HttpStatus.GATEWAY_TIMEOUT)
 				.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
 				.expectBody().jsonPath("$.error.type").isEqualTo("timeout_error");
@@ -410,7 +410,7 @@ class RoutingTest {
 		join(code, "a", "m", alpha, Map.of());
 		alpha.on("/v1/chat/completions", (request, response) -> FakeLlm.sse(response,
 				Flux.just(FakeLlm.chunk("one")).concatWith(Flux.never())));
-		try (EventRecorder events = EventRecorder.of(this.bus, code)) {
+		try (BusEvents events = BusEvents.of(this.bus, code)) {
 			Flux<String> body = this.client.post()
 				.uri("/rooms/{code}/v1/chat/completions", code)
 				.contentType(MediaType.APPLICATION_JSON)

@@ -23,7 +23,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.gambiarra.events.EventBus;
 import dev.gambiarra.events.HubEvent;
-import dev.gambiarra.support.EventRecorder;
+import dev.gambiarra.support.BusEvents;
 import dev.gambiarra.support.FakeLlm;
 import dev.gambiarra.support.HubClient;
 
@@ -166,7 +166,7 @@ class RoomSecurityTest {
 		assertThat(publicHostId).isNotNull().isNotEqualTo(room.hostId());
 		this.client.delete().uri("/rooms/{code}", room.code()).header("Authorization", "Bearer " + publicHostId)
 			.exchange().expectStatus().isForbidden();
-		try (EventRecorder events = EventRecorder.of(this.bus, room.code())) {
+		try (BusEvents events = BusEvents.of(this.bus, room.code())) {
 			this.client.delete().uri("/rooms/{code}", room.code()).header("Authorization", "Bearer " + room.hostId())
 				.exchange().expectStatus().isOk().expectBody().jsonPath("$.success").isEqualTo(true);
 			assertThat(events.await("room:closed").data()).isEqualTo(Map.of("code", room.code(), "reason",
@@ -188,7 +188,7 @@ class RoomSecurityTest {
 			.expectStatus().isUnauthorized();
 		this.client.delete().uri("/rooms/{code}/participants/p1", room.code())
 			.header("Authorization", "Bearer " + p3Token).exchange().expectStatus().isForbidden();
-		try (EventRecorder events = EventRecorder.of(this.bus, room.code())) {
+		try (BusEvents events = BusEvents.of(this.bus, room.code())) {
 			this.client.delete().uri("/rooms/{code}/participants/p1", room.code())
 				.header("Authorization", "Bearer " + room.hostId()).exchange().expectStatus().isOk();
 			assertThat(events.await("participant:kicked").data()).isEqualTo(Map.of("participantId", "p1"));
@@ -274,7 +274,7 @@ class RoomSecurityTest {
 	@Test
 	void theApiKeyNeverAppearsInResponsesEventsOrLogs(CapturedOutput output) {
 		HubClient.CreatedRoom room = protectedRoom();
-		try (EventRecorder events = EventRecorder.of(this.bus, room.code())) {
+		try (BusEvents events = BusEvents.of(this.bus, room.code())) {
 			String joined = this.client.post().uri("/rooms/{code}/join", room.code())
 				.bodyValue(Map.of("id", "p1", "nickname", "n", "model", "m", "endpoint", upstream.endpoint(),
 						"password", PASSWORD, "apiKey", API_KEY))

@@ -12,18 +12,18 @@ import dev.gambiarra.events.HubEvent;
 import org.awaitility.Awaitility;
 
 /** Records a room's events straight from the bus, for assertions; close it at the end of the test. */
-public final class EventRecorder implements AutoCloseable {
+public final class BusEvents implements AutoCloseable {
 
 	private final List<HubEvent> events = new CopyOnWriteArrayList<>();
 
 	private final Disposable subscription;
 
-	private EventRecorder(EventBus bus, String code) {
+	private BusEvents(EventBus bus, String code) {
 		this.subscription = bus.room(code).subscribe(this.events::add);
 	}
 
-	public static EventRecorder of(EventBus bus, String code) {
-		return new EventRecorder(bus, code);
+	public static BusEvents of(EventBus bus, String code) {
+		return new BusEvents(bus, code);
 	}
 
 	public List<HubEvent> events() {
