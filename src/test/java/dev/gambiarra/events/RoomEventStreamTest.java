@@ -3,9 +3,8 @@ package dev.gambiarra.events;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
@@ -31,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @AutoConfigureWebTestClient
 class RoomEventStreamTest {
 
-	static FakeLlm upstream;
+	@RegisterExtension
+	static final FakeLlm upstream = FakeLlm.start();
 
 	@Autowired
 	WebTestClient client;
@@ -39,15 +39,7 @@ class RoomEventStreamTest {
 	@Autowired
 	JsonMapper json;
 
-	@BeforeAll
-	static void startUpstream() {
-		upstream = FakeLlm.start();
-	}
 
-	@AfterAll
-	static void stopUpstream() {
-		upstream.close();
-	}
 
 	@Test
 	void streamsTheRoomsLifeInOrder() {

@@ -12,11 +12,10 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.models.Model;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -33,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @HubTest
 class OpenAiJavaClientTest {
 
-	static FakeLlm upstream;
+	@RegisterExtension
+	static final FakeLlm upstream = FakeLlm.start();
 
 	@Autowired
 	WebTestClient webClient;
@@ -45,15 +45,7 @@ class OpenAiJavaClientTest {
 
 	String code;
 
-	@BeforeAll
-	static void startUpstream() {
-		upstream = FakeLlm.start();
-	}
 
-	@AfterAll
-	static void stopUpstream() {
-		upstream.close();
-	}
 
 	@BeforeEach
 	void setUp() {

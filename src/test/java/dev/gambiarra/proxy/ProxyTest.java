@@ -4,10 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
@@ -32,9 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @HubTest
 class ProxyTest {
 
-	static FakeLlm upstream;
+	@RegisterExtension
+	static final FakeLlm upstream = FakeLlm.start();
 
-	static FakeLlm other;
+	@RegisterExtension
+	static final FakeLlm other = FakeLlm.start();
 
 	@Autowired
 	WebTestClient client;
@@ -50,17 +51,7 @@ class ProxyTest {
 
 	HubClient hub;
 
-	@BeforeAll
-	static void startUpstreams() {
-		upstream = FakeLlm.start();
-		other = FakeLlm.start();
-	}
 
-	@AfterAll
-	static void stopUpstreams() {
-		upstream.close();
-		other.close();
-	}
 
 	@BeforeEach
 	void setUp() {

@@ -2,10 +2,9 @@ package dev.gambiarra.rooms;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -22,22 +21,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @HubTest
 class CompatibilitySurfaceTest {
 
-	static FakeLlm upstream;
+	@RegisterExtension
+	static final FakeLlm upstream = FakeLlm.start();
 
 	@Autowired
 	WebTestClient client;
 
 	HubClient hub;
 
-	@BeforeAll
-	static void startUpstream() {
-		upstream = FakeLlm.start();
-	}
 
-	@AfterAll
-	static void stopUpstream() {
-		upstream.close();
-	}
 
 	@BeforeEach
 	void setUp() {
