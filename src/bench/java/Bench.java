@@ -601,7 +601,7 @@ public class Bench {
 	}
 
 	static void awaitHealthy(String url) throws Exception {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
 		while (System.nanoTime() < deadline) {
 			try {
 				HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
@@ -615,7 +615,7 @@ public class Bench {
 			}
 			TimeUnit.MILLISECONDS.sleep(20);
 		}
-		throw new IllegalStateException(url + " did not answer 200 within 60 s");
+		throw new IllegalStateException(url + " did not answer 200 within 180 s");
 	}
 
 	static int freePort() throws IOException {
