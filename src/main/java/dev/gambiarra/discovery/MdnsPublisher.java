@@ -15,6 +15,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
@@ -23,7 +24,7 @@ import org.springframework.stereotype.Component;
 /**
  * Publishes the running hub on the LAN as {@code gambiarra-hub-<port>._gambiarra._tcp.local.} with TXT
  * {@code version}, {@code protocol=http} and {@code path=/}, and withdraws it on shutdown. It uses the port the web
- * server actually bound (so {@code server.port=0} works), starts after the web server and stops before it.
+ * server actually bound (so {@code server.port=0} works); it starts after the web server and stops before it.
  * Registration takes seconds (mDNS probes for name conflicts first); it runs on {@code boundedElastic} so startup
  * does not wait for it.
  */
@@ -136,10 +137,13 @@ public class MdnsPublisher implements SmartLifecycle, ApplicationListener<WebSer
 		return this.publication != null;
 	}
 
-	/** Stops first on shutdown: the hub disappears from the LAN before it stops answering. */
+	/**
+	 * The web server's graceful-shutdown phase: starts once the port is bound, and on shutdown the mDNS goodbye
+	 * (which takes jmDNS a few seconds) runs while in-flight requests drain, not before or after them.
+	 */
 	@Override
 	public int getPhase() {
-		return DEFAULT_PHASE;
+		return WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE;
 	}
 
 	private record Publication(JmDNS jmdns, ServiceInfo info, String address) {

@@ -1,7 +1,7 @@
 /**
- * Graceful shutdown: on SIGTERM the hub tells every room it is closing ({@code room:closed}), withdraws itself from
- * mDNS, ends its event streams, stops accepting connections, lets in-flight requests finish within
- * {@code gambiarra.shutdown.grace-period}, and exits 0.
+ * Graceful shutdown: on SIGTERM the hub tells every room it is closing ({@code room:closed}) and ends its event
+ * streams, then stops accepting connections and lets in-flight requests finish within
+ * {@code gambiarra.shutdown.grace-period} while it withdraws itself from mDNS, and exits 0.
  */
 @NullMarked
 package dev.gambiarra.shutdown;
