@@ -36,13 +36,15 @@ COPY --from=build /layers/application/ ./
 COPY --chmod=755 docker/healthcheck /app/healthcheck
 # Spring Boot reads ./config/application.yml (here /app/config) on start: mount a directory there to configure.
 RUN mkdir -p /app/config
-# Headless hub on every interface of the container; demo room off unless asked for; nothing written to /app.
+# Headless hub on every interface of the container; demo room off unless asked for; nothing written to /app;
+# no JLine warning about the missing terminal.
 ENV SERVER_ADDRESS=0.0.0.0 \
 	SERVER_PORT=3000 \
 	GAMBIARRA_CONSOLE_ENABLED=false \
 	GAMBIARRA_DEMO_ENABLED=false \
 	SPRING_SHELL_INTERACTIVE_ENABLED=false \
-	SPRING_SHELL_HISTORY_ENABLED=false
+	SPRING_SHELL_HISTORY_ENABLED=false \
+	LOGGING_LEVEL_ORG_JLINE=ERROR
 USER 10001:10001
 EXPOSE 3000
 # The JRE image has neither curl nor wget: the check speaks HTTP/1.0 to /health through bash's /dev/tcp.

@@ -15,6 +15,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
@@ -25,10 +26,11 @@ import org.springframework.stereotype.Component;
  * Publishes the running hub on the LAN as {@code gambiarra-hub-<port>._gambiarra._tcp.local.} with TXT
  * {@code version}, {@code protocol=http} and {@code path=/}, and withdraws it on shutdown. It uses the port the web
  * server actually bound (so {@code server.port=0} works); it starts after the web server and stops before it.
- * Registration takes seconds (mDNS probes for name conflicts first); it runs on {@code boundedElastic} so startup
- * does not wait for it.
+ * Registration blocks while mDNS probes for name conflicts (a second name gets a suffix); it runs on
+ * {@code boundedElastic} so startup does not wait for it.
  */
 @Component
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnProperty(prefix = "gambiarra.mdns", name = "enabled", havingValue = "true")
 public class MdnsPublisher implements SmartLifecycle, ApplicationListener<WebServerInitializedEvent> {
 

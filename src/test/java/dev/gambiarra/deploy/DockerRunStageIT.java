@@ -83,7 +83,9 @@ class DockerRunStageIT {
 			hub.destroy(); // SIGTERM, as docker stop sends
 			assertThat(hub.waitFor(60, TimeUnit.SECONDS)).as("hub stopped; log:%n%s", log(work)).isTrue();
 			assertThat(hub.exitValue()).as("exit status; log:%n%s", log(work)).isZero();
-			assertThat(log(work)).contains("Graceful shutdown complete");
+			assertThat(log(work)).contains("Graceful shutdown complete")
+				.doesNotContain("Unable to create a system terminal")
+				.doesNotContain(" ERROR ");
 			assertThat(filesIn(app)).as("nothing written to the app folder (shell history is off)")
 				.isEqualTo(filesBefore);
 		}
