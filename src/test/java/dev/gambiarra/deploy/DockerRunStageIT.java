@@ -1,5 +1,6 @@
 package dev.gambiarra.deploy;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -60,7 +61,7 @@ class DockerRunStageIT {
 		ProcessBuilder builder = new ProcessBuilder(command).directory(app.toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(work.resolve("hub.log").toFile())
-			.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+			.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
 		builder.environment().keySet().removeIf((name) -> name.startsWith("GAMBIARRA_") || name.startsWith("SPRING_")
 				|| name.startsWith("SERVER_") || name.equals("JAVA_TOOL_OPTIONS"));
 		builder.environment().putAll(env);

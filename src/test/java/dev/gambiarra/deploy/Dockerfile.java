@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import tools.jackson.core.type.TypeReference;
@@ -94,7 +95,7 @@ record Dockerfile(List<List<Instruction>> stages) {
 
 		static Instruction parse(String line) {
 			String[] parts = line.split("\\s+", 2);
-			return new Instruction(parts[0].toUpperCase(), (parts.length > 1) ? parts[1] : "");
+			return new Instruction(parts[0].toUpperCase(Locale.ROOT), (parts.length > 1) ? parts[1] : "");
 		}
 
 		/** Arguments split on whitespace, {@code --flag=value} options first. */
