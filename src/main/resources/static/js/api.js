@@ -197,8 +197,11 @@ async function messageOf(response) {
  * Streams a chat completion; onDelta gets each piece of content as it arrives. Resolves with the whole text, throws
  * an ApiError for a non-2xx answer and an Error when the stream ends without [DONE].
  */
-export async function streamChat(code, { model, prompt, bearer, signal, onDelta }) {
+export async function streamChat(code, { model, prompt, bearer, signal, onDelta, requestId }) {
 	const headers = { 'Content-Type': 'application/json', Accept: 'text/event-stream' };
+	if (requestId) {
+		headers['X-Request-Id'] = requestId;
+	}
 	if (bearer) {
 		headers.Authorization = `Bearer ${bearer}`;
 	}

@@ -28,6 +28,10 @@ export function renderOverview(main) {
 			return;
 		}
 		await Promise.all(rooms.slice(0, MAX_ROOMS_COUNTED).map(async (room) => {
+			if (room.protected && !roomPassword(room.code)) {
+				counts.set(room.code, { locked: true });
+				return;
+			}
 			try {
 				const { participants } = await api(`/rooms/${room.code}/participants`, { bearer: roomPassword(room.code) });
 				counts.set(room.code, tally(participants || []));

@@ -20,6 +20,7 @@ export function renderRoom(main, code) {
 	let stopped = false;
 	let renderQueued = false;
 	let statsTimer = null;
+	let isProtected = false;
 
 	const baseUrl = `${location.origin}/rooms/${code}/v1`;
 	$(main, '[data-room-code]').textContent = code;
@@ -49,6 +50,7 @@ export function renderRoom(main, code) {
 				setConnection('gone');
 				return;
 			}
+			isProtected = Boolean(room.protected);
 			$(main, '[data-room-name]').textContent = room.name;
 			document.title = `${room.name} · Gambiarra hub`;
 		}
@@ -62,18 +64,17 @@ export function renderRoom(main, code) {
 	/** Loads the participants with the password we hold; a 401 asks for the password. */
 	async function enter() {
 		const error = $(main, '[data-password-error]');
+		if (isProtected && !roomPassword(code)) {
+			askPassword('');
+			return;
+		}
 		let list;
 		try {
 			list = (await api(`/rooms/${code}/participants`, { bearer: roomPassword(code) })).participants || [];
 		}
 		catch (failure) {
 			if (failure.status === 401) {
-				const hadPassword = Boolean(roomPassword(code));
-				rememberPassword(code, '');
-				$(main, '[data-password-panel]').hidden = false;
-				error.textContent = hadPassword ? failure.message : '';
-				setConnection('unauthorized');
-				$(main, '[data-password] input').focus();
+				askPassword(roomPassword(code) ? failure.message : '');
 				return;
 			}
 			fail(failure.status === 404 ? `Room ${code} was not found.` : failure.message);
@@ -88,6 +89,15 @@ export function renderRoom(main, code) {
 		replaceParticipants(list);
 		connect();
 		loadStats();
+	}
+
+	function askPassword(message) {
+		rememberPassword(code, '');
+		$(main, '[data-room-body]').hidden = true;
+		$(main, '[data-password-panel]').hidden = false;
+		$(main, '[data-password-error]').textContent = message;
+		setConnection('unauthorized');
+		$(main, '[data-password] input').focus();
 	}
 
 	function connect() {
@@ -384,8 +394,10 @@ export function renderRoom(main, code) {
 			send.disabled = true;
 			stopButton.disabled = false;
 			const started = performance.now();
+			const requestId = `dashboard-${randomHex(12)}`;
 			try {
 				await streamChat(code, {
+					requestId,
 					model: form.elements.model.value || '*',
 					prompt: form.elements.prompt.value,
 					bearer: roomPassword(code),
@@ -405,8 +417,22 @@ export function renderRoom(main, code) {
 				chat = null;
 				send.disabled = false;
 				stopButton.disabled = true;
+				settleLater(requestId);
 			}
 		});
+	}
+
+	/**
+	 * Our own request has ended; a hub that sends no llm:complete would leave it "in flight" for ever, so drop it
+	 * after a grace period. A late llm:complete still counts it as done.
+	 */
+	function settleLater(requestId) {
+		setTimeout(() => {
+			for (const entry of metrics.values()) {
+				entry.inFlight.delete(requestId);
+			}
+			queueRender();
+		}, 3000);
 	}
 
 	function fail(message) {
@@ -431,7 +457,7 @@ export function renderRoom(main, code) {
 }
 
 function forget(entry, requestId) {
-	if (requestId && entry.inFlight.has(requestId)) {
+	if (requestId) {
 		entry.inFlight.delete(requestId);
 	}
 	else {
@@ -440,6 +466,11 @@ function forget(entry, requestId) {
 			entry.inFlight.delete(first.value);
 		}
 	}
+}
+
+function randomHex(bytes) {
+	const values = crypto.getRandomValues(new Uint8Array(bytes));
+	return [...values].map((value) => value.toString(16).padStart(2, '0')).join('');
 }
 
 function pushBounded(list, value) {

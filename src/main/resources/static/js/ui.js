@@ -50,14 +50,32 @@ export function fmt(value, digits = 0, unit = '') {
 	return `${Number(value).toFixed(digits)}${unit}`;
 }
 
+/** Copies text; plain-http LAN pages have no Clipboard API, so fall back to a selected textarea. */
 export async function copy(text, status) {
+	let copied = false;
 	try {
-		await navigator.clipboard.writeText(text);
-		status.textContent = 'Copied';
+		if (navigator.clipboard && window.isSecureContext) {
+			await navigator.clipboard.writeText(text);
+			copied = true;
+		}
 	}
 	catch {
-		status.textContent = `Copy this: ${text}`;
+		copied = false;
 	}
+	if (!copied) {
+		const area = el('textarea', { readonly: true, 'aria-hidden': 'true', class: 'offscreen' });
+		area.value = text;
+		document.body.append(area);
+		area.select();
+		try {
+			copied = document.execCommand('copy');
+		}
+		catch {
+			copied = false;
+		}
+		area.remove();
+	}
+	status.textContent = copied ? `Copied ${text}` : `Copy this: ${text}`;
 	setTimeout(() => {
 		status.textContent = '';
 	}, 4000);
