@@ -25,4 +25,17 @@ function route() {
 }
 
 window.addEventListener('hashchange', route);
+// Close the live streams when the page is hidden for good or frozen in the back/forward cache: browsers allow about
+// six connections per host, and a frozen page holding its event stream would starve the next one.
+window.addEventListener('pagehide', () => {
+	if (current) {
+		current.stop();
+		current = null;
+	}
+});
+window.addEventListener('pageshow', (event) => {
+	if (event.persisted) {
+		route();
+	}
+});
 route();

@@ -7,13 +7,16 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.logging.Level;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -27,6 +30,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import dev.gambiarra.events.EventBus;
+import dev.gambiarra.events.HubEvent;
 import dev.gambiarra.support.FakeLlm;
 import dev.gambiarra.support.HubClient;
 
@@ -56,6 +61,9 @@ class DashboardBrowserTest {
 
 	@Autowired
 	private WebTestClient client;
+
+	@Autowired
+	private EventBus events;
 
 	@BeforeAll
 	static void startBrowser() throws IOException {
@@ -152,6 +160,40 @@ class DashboardBrowserTest {
 	}
 
 	@Test
+	void cardsFollowStatusAndRequestEvents() {
+		HubClient.CreatedRoom room = hub().createRoom("Metrics");
+		hub().join(room.code(), Map.of("id", "p-busy", "nickname", "Busy Bee", "model", "llama3", "endpoint",
+				llm.endpoint()));
+		open("/#/room/" + room.code());
+		waitFor(() -> driver().findElements(By.cssSelector("[data-participant=\"p-busy\"]")).size() == 1);
+		waitFor(() -> "live".equals(connectionState()));
+		String card = "[data-participant=\"p-busy\"] ";
+
+		this.events.publish(HubEvent.llmRequest(room.code(), "p-busy", "llama3", "req-1"));
+		this.events.publish(HubEvent.participantBusy(room.code(), "p-busy"));
+		waitFor(() -> text(card + "[data-metric=\"inflight\"]").equals("1"));
+		waitFor(() -> text(card + ".badge").equals("busy"));
+
+		this.events.publish(new HubEvent(room.code(), "llm:complete", HubEvent.fields("participantId", "p-busy",
+				"model", "llama3", "requestId", "req-1", "metrics", Map.of("tokens", 42, "latencyFirstTokenMs", 120,
+						"durationMs", 900, "tokensPerSecond", 46.7))));
+		this.events.publish(HubEvent.participantOnline(room.code(), "p-busy"));
+		waitFor(() -> text(card + "[data-metric=\"inflight\"]").equals("0"));
+		assertThat(text(card + "[data-metric=\"done\"]")).isEqualTo("1 / 0");
+		assertThat(text(card + "[data-metric=\"ttft\"]")).isEqualTo("120 ms");
+		assertThat(text(card + "[data-metric=\"tps\"]")).isEqualTo("46.7");
+		assertThat(text(card + ".badge")).isEqualTo("online");
+		assertThat(driver().findElements(By.cssSelector(card + "svg.spark polyline"))).hasSize(1);
+		assertThat(text("[data-log]")).contains("42 tokens, TTFT 120 ms, 46.7 tok/s");
+
+		this.events.publish(HubEvent.llmError(room.code(), "p-busy", "upstream closed", "req-2"));
+		waitFor(() -> text(card + "[data-metric=\"done\"]").equals("1 / 1"));
+		this.events.publish(HubEvent.participantOffline(room.code(), "p-busy"));
+		waitFor(() -> text(card + ".badge").equals("offline"));
+		assertThat(routeOptions()).doesNotContain("p-busy");
+	}
+
+	@Test
 	void aProtectedRoomAsksForItsPasswordAndSendsItOnlyAsAHeader() {
 		String password = "club-secret-42";
 		HubClient.CreatedRoom room = hub().createRoom(Map.of("name", "Members only", "password", password));
@@ -228,6 +270,75 @@ class DashboardBrowserTest {
 		}
 	}
 
+	@Test
+	void controlsAreKeyboardReachableLabelledAndReadable() {
+		HubClient.CreatedRoom room = hub().createRoom("Accessible room");
+		hub().join(room.code(), Map.of("id", "p-a11y", "nickname", "Screen reader friend", "model", "llama3",
+				"endpoint", llm.endpoint()));
+		open("/");
+		waitFor(() -> "live".equals(connectionState()));
+		assertThat(accessibilityProblems()).isEmpty();
+
+		// Keyboard only: tab to the create form, type a name, tab past the password, press Enter on the button.
+		WebElement name = driver().findElement(By.cssSelector("[data-create] input[name=name]"));
+		for (int i = 0; i < 40 && !name.equals(driver().switchTo().activeElement()); i++) {
+			driver().switchTo().activeElement().sendKeys(Keys.TAB);
+		}
+		assertThat(driver().switchTo().activeElement()).isEqualTo(name);
+		name.sendKeys("Keyboard club");
+		driver().switchTo().activeElement().sendKeys(Keys.TAB);
+		driver().switchTo().activeElement().sendKeys(Keys.TAB);
+		assertThat(driver().switchTo().activeElement().getText()).isEqualTo("Create room");
+		driver().switchTo().activeElement().sendKeys(Keys.ENTER);
+		waitFor(() -> text("[data-room-name]").equals("Keyboard club"));
+
+		open("/#/room/" + room.code());
+		waitFor(() -> driver().findElements(By.cssSelector("[data-participant=\"p-a11y\"]")).size() == 1);
+		assertThat(accessibilityProblems()).isEmpty();
+	}
+
+	/** Visible controls that cannot be focused or have no accessible name, and visible text under 4.5:1 contrast. */
+	@SuppressWarnings("unchecked")
+	private List<String> accessibilityProblems() {
+		return (List<String>) driver().executeScript("""
+				const problems = [];
+				const visible = (e) => {
+					const r = e.getBoundingClientRect();
+					const s = getComputedStyle(e);
+					return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none';
+				};
+				const describe = (e) => e.outerHTML.slice(0, 90);
+				for (const e of document.querySelectorAll('button, input, select, textarea, a[href], summary')) {
+					if (!visible(e)) continue;
+					if (e.tabIndex < 0) problems.push('not focusable: ' + describe(e));
+					const label = (e.labels && e.labels.length ? e.labels[0].textContent : '')
+						|| e.getAttribute('aria-label') || e.textContent;
+					if (!label || !label.trim()) problems.push('no accessible name: ' + describe(e));
+				}
+				const channels = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+				const luminance = ([r, g, b]) => {
+					const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+					return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+				};
+				const background = (e) => {
+					for (let n = e; n; n = n.parentElement) {
+						const c = channels(getComputedStyle(n).backgroundColor);
+						if (c.length === 3 || (c.length === 4 && c[3] > 0.99)) return c;
+					}
+					return [255, 255, 255];
+				};
+				for (const e of document.querySelectorAll('body *')) {
+					if (!visible(e) || e.disabled) continue;
+					if (![...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+					const a = luminance(channels(getComputedStyle(e).color));
+					const b = luminance(background(e));
+					const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+					if (ratio < 4.5) problems.push('contrast ' + ratio.toFixed(2) + ': ' + describe(e));
+				}
+				return problems;
+				""");
+	}
+
 	private HubClient hub() {
 		return new HubClient(this.client.mutate().responseTimeout(WAIT).build());
 	}
@@ -279,13 +390,28 @@ class DashboardBrowserTest {
 			.toList();
 	}
 
-	private static void waitFor(java.util.concurrent.Callable<Boolean> condition) {
-		await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(condition);
+	/** Waits for the page; on a timeout keeps a screenshot and the console in the failure, for CI logs. */
+	private static void waitFor(Callable<Boolean> condition) {
+		try {
+			await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(condition);
+		}
+		catch (ConditionTimeoutException ex) {
+			String shot = "failure-" + System.currentTimeMillis();
+			try {
+				screenshot(shot);
+			}
+			catch (IOException | RuntimeException ignored) {
+				shot = "(no screenshot)";
+			}
+			List<String> console = chromium.consoleSinceLastCall().stream().map(LogEntry::toString).toList();
+			throw new AssertionError("Page did not get there (screenshot " + shot + ".png); url "
+					+ chromium.driver().getCurrentUrl() + "; console " + console, ex);
+		}
 	}
 
-	private void screenshot(String name) throws IOException {
+	private static void screenshot(String name) throws IOException {
 		Files.createDirectories(SCREENSHOTS);
-		Path shot = driver().getScreenshotAs(OutputType.FILE).toPath();
+		Path shot = chromium.driver().getScreenshotAs(OutputType.FILE).toPath();
 		Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
 	}
 
