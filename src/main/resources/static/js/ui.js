@@ -93,7 +93,14 @@ export function sparkline(values, { width = 120, height = 28, label = 'throughpu
 	svg.setAttribute('role', 'img');
 	const last = values.length ? values[values.length - 1] : null;
 	svg.setAttribute('aria-label', values.length ? `${label}: last ${fmt(last, 1)} tokens/s` : `${label}: no data yet`);
-	if (values.length) {
+	if (!values.length) {
+		const text = document.createElementNS(SVG, 'text');
+		text.setAttribute('x', 6);
+		text.setAttribute('y', height / 2 + 4);
+		text.textContent = 'no answers yet';
+		svg.append(text);
+	}
+	else {
 		const max = Math.max(...values, 1);
 		const step = values.length > 1 ? width / (values.length - 1) : 0;
 		const points = values.map((v, i) => `${(i * step).toFixed(1)},${(height - 2 - (v / max) * (height - 4)).toFixed(1)}`);

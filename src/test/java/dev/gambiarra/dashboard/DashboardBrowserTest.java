@@ -93,6 +93,13 @@ class DashboardBrowserTest {
 		waitFor(() -> "live".equals(connectionState()));
 		assertThat(Integer.parseInt(text("[data-total=\"online\"]"))).isGreaterThanOrEqualTo(1);
 		assertThat(text("[data-total=\"rps\"]")).isEqualTo("0.0");
+		for (int i = 0; i < 5; i++) {
+			this.events.publish(HubEvent.llmRequest(room.code(), "p-lounge", "llama3:8b", "rps-" + i));
+		}
+		waitFor(() -> text("[data-total=\"rps\"]").equals("0.5"));
+		hub().join(room.code(), Map.of("id", "p-lounge-2", "nickname", "Second", "model", "llama3:8b", "endpoint",
+				llm.endpoint()));
+		waitFor(() -> text("[data-room=\"" + room.code() + "\"] [data-col=\"participants\"]").equals("2"));
 
 		driver().findElement(By.linkText("Open lounge")).click();
 		waitFor(() -> driver().findElements(By.cssSelector("[data-participant=\"p-lounge\"]")).size() == 1);
