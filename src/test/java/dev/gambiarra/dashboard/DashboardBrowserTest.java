@@ -162,6 +162,8 @@ class DashboardBrowserTest {
 			assertThat(text("[data-answer]")).isEqualTo("Hello, book club!");
 			assertThat(text("[data-chat-status]")).startsWith("done in");
 			waitFor(() -> text("[data-log]").contains("llm:request"));
+			// The page tagged its request with its own X-Request-Id, so the request leaves "in flight" once done.
+			waitFor(() -> text("[data-participant=\"p-slow\"] [data-metric=\"inflight\"]").equals("0"));
 			screenshot("room-after-streamed-answer");
 		}
 	}
