@@ -232,9 +232,10 @@ export function renderRoom(main, code) {
 	function card(participant) {
 		const local = metrics.get(participant.id);
 		const remote = stats && stats.get(participant.id);
-		const inFlight = remote?.inFlight ?? local?.inFlight.size ?? 0;
-		const completed = remote?.completed ?? local?.completed ?? 0;
-		const errors = remote?.errors ?? local?.errors ?? 0;
+		// The hub's stats count since the participant joined; events seen here may be a poll ahead of them.
+		const inFlight = Math.max(remote?.inFlight ?? 0, local?.inFlight.size ?? 0);
+		const completed = Math.max(remote?.completed ?? 0, local?.completed ?? 0);
+		const errors = Math.max(remote?.errors ?? 0, local?.errors ?? 0);
 		const ttft = remote?.ttft ?? average(local?.ttft);
 		const tps = remote?.tps ?? average(local?.tps);
 		const specs = Object.entries(participant.specs || {})
