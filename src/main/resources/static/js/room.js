@@ -507,7 +507,7 @@ export function parseStats(json) {
 			inFlight: pick(item, 'inFlight', 'in_flight'),
 			completed: pick(item, 'completed', 'requests', 'completedRequests'),
 			errors: pick(item, 'errors', 'failed', 'errorCount'),
-			ttft: pick(item, 'avgTtftMs', 'averageTtftMs', 'avgLatencyFirstTokenMs', 'averageLatencyFirstTokenMs', 'ttftMs'),
+			ttft: pick(item, 'avgLatencyFirstTokenMs', 'avgTtftMs', 'averageTtftMs', 'ttftMs'),
 			tps: pick(item, 'avgTokensPerSecond', 'averageTokensPerSecond', 'tokensPerSecond'),
 		});
 	}

@@ -101,7 +101,7 @@ export function sparkline(values, { width = 120, height = 28, label = 'throughpu
 		svg.append(text);
 	}
 	else {
-		const max = Math.max(...values, 1);
+		const max = Math.max(...values, 1) * 1.15;
 		const step = values.length > 1 ? width / (values.length - 1) : 0;
 		const points = values.map((v, i) => `${(i * step).toFixed(1)},${(height - 2 - (v / max) * (height - 4)).toFixed(1)}`);
 		if (values.length === 1) {
