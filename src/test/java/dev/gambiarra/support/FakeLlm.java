@@ -9,6 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -20,9 +22,10 @@ import reactor.netty.http.server.HttpServerResponse;
 /**
  * A real OpenAI-compatible HTTP server for tests, on 127.0.0.1 and a random port. By default it answers chat
  * completions (streamed or not) with a fixed three-chunk answer; a test can install its own behaviour per path and
- * inspect every request the fake received (path, headers, body).
+ * inspect every request the fake received (path, headers, body). Register it as a JUnit extension
+ * ({@code @RegisterExtension static final FakeLlm upstream = FakeLlm.start();}) and it stops after the test class.
  */
-public final class FakeLlm implements AutoCloseable {
+public final class FakeLlm implements AutoCloseable, AfterAllCallback {
 
 	public record Received(String path, HttpHeaders headers, String body) {
 	}
@@ -120,6 +123,11 @@ public final class FakeLlm implements AutoCloseable {
 				+ "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + content
 				+ "\"},\"finish_reason\":\"stop\"}],"
 				+ "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4,\"total_tokens\":7}}";
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) {
+		close();
 	}
 
 	@Override

@@ -25,16 +25,7 @@ public final class HubClient {
 	}
 
 	public CreatedRoom createRoom(Map<String, Object> body) {
-		JsonNode created = this.client.post()
-			.uri("/rooms")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(body)
-			.exchange()
-			.expectStatus()
-			.isEqualTo(HttpStatus.CREATED)
-			.expectBody(JsonNode.class)
-			.returnResult()
-			.getResponseBody();
+		JsonNode created = postCreated("/rooms", body);
 		return new CreatedRoom(created.get("room").get("code").asString(), created.get("hostId").asString());
 	}
 
@@ -44,8 +35,13 @@ public final class HubClient {
 	}
 
 	public String join(String code, Map<String, Object> body) {
-		JsonNode joined = this.client.post()
-			.uri("/rooms/{code}/join", code)
+		JsonNode joined = postCreated("/rooms/" + code + "/join", body);
+		return joined.get("participantToken").asString();
+	}
+
+	private JsonNode postCreated(String uri, Map<String, Object> body) {
+		return this.client.post()
+			.uri(uri)
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(body)
 			.exchange()
@@ -54,7 +50,6 @@ public final class HubClient {
 			.expectBody(JsonNode.class)
 			.returnResult()
 			.getResponseBody();
-		return joined.get("participantToken").asString();
 	}
 
 }
