@@ -6,9 +6,8 @@ import java.net.UnknownHostException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
-
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
@@ -42,9 +41,11 @@ import dev.gambiarra.web.HubException;
 import dev.gambiarra.web.RequestIds;
 
 /**
- * Forwards one OpenAI-compatible request to the participant its {@code model} field chooses, and relays the
- * answer chunk by chunk as the upstream produces it. Nothing is aggregated; a client that goes away cancels the
- * upstream request; a failure before the first byte is a JSON error, one after it an aborted response.
+ * Forwards one OpenAI-compatible request to the participant its {@code model} field selects and the
+ * {@link LoadBalancer} grants, and relays the answer chunk by chunk as the upstream produces it. A connect failure or
+ * a 5xx before any byte reached the client fails over to another participant of a pooled selection. Nothing is
+ * aggregated; a client that goes away cancels the upstream request; a failure before the first byte is a JSON error,
+ * one after it an aborted response.
  */
 @Service
 class ProxyService {
@@ -199,7 +200,6 @@ class ProxyService {
 			})
 			.bodyValue(payload)
 			.exchangeToMono((answer) -> {
-				HttpStatus status = HttpStatus.resolve(answer.statusCode().value());
 				if (answer.statusCode().is5xxServerError()) {
 					lease.failed();
 					String reason = "Upstream answered " + answer.statusCode().value();
