@@ -158,7 +158,7 @@ class RoutingTest {
 		join(code, "a", "m", alpha, Map.of());
 		join(code, "b", "m", beta, Map.of());
 		for (int i = 0; i < 4; i++) {
-			chat(code, "model:m").expectStatus().isOk();
+			chat(code, "model:m").expectStatus().isOk().expectBody().returnResult();
 		}
 		assertThat(count(alpha)).as("ties take turns").isEqualTo(2);
 		assertThat(count(beta)).isEqualTo(2);
@@ -167,7 +167,7 @@ class RoutingTest {
 		CompletableFuture<ResponseEntity<String>> held = chatLater(code, "a", "held").toFuture();
 		await().until(() -> this.balancer.snapshot(code, "a").inFlight() == 1);
 		for (int i = 0; i < 3; i++) {
-			chat(code, "*").expectStatus().isOk();
+			chat(code, "*").expectStatus().isOk().expectBody().returnResult();
 		}
 		assertThat(count(beta)).as("a is busier, so b serves everything").isEqualTo(5);
 		assertThat(count(alpha)).isEqualTo(3);
@@ -304,7 +304,7 @@ class RoutingTest {
 			.expectBody().jsonPath("$.error.message").isEqualTo("Failed to proxy request: connection refused");
 		join(code, "b", "m", beta, Map.of());
 		for (int i = 0; i < 3; i++) {
-			chat(code, "model:m").expectStatus().isOk();
+			chat(code, "model:m").expectStatus().isOk().expectBody().returnResult();
 		}
 		assertThat(count(beta)).isEqualTo(3);
 	}
@@ -351,9 +351,9 @@ class RoutingTest {
 		join(code, "b", "m", beta, Map.of());
 		alpha.on("/v1/chat/completions", (request, response) -> FakeLlm.json(response, 500, "{\"error\":\"a down\"}"));
 		try (BusEvents events = BusEvents.of(this.bus, code)) {
-			chat(code, "a").expectStatus().isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
+			chat(code, "a").expectStatus().isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR).expectBody().returnResult();
 			assertThat(events.ofType("participant:circuit-open")).isEmpty();
-			chat(code, "a").expectStatus().isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
+			chat(code, "a").expectStatus().isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR).expectBody().returnResult();
 			HubEvent open = events.await("participant:circuit-open");
 			assertThat(open.data()).asString().contains("participantId=a", "failures=2");
 			assertThat(this.balancer.snapshot(code, "a").circuit()).isEqualTo(CircuitState.OPEN);
@@ -363,14 +363,14 @@ class RoutingTest {
 			chat(code, "a").expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
 				.expectHeader().exists("Retry-After");
 			for (int i = 0; i < 3; i++) {
-				chat(code, "model:m").expectStatus().isOk();
+				chat(code, "model:m").expectStatus().isOk().expectBody().returnResult();
 			}
 			assertThat(count(alpha)).as("out of rotation while open").isEqualTo(2);
 
 			alpha.reset();
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> this.balancer.snapshot(code, "a").retryInMillis() == 0);
-			chat(code, "a").expectStatus().isOk();
+			chat(code, "a").expectStatus().isOk().expectBody().returnResult();
 			events.await("participant:circuit-closed");
 			assertThat(this.balancer.snapshot(code, "a").circuit()).isEqualTo(CircuitState.CLOSED);
 		}
@@ -381,10 +381,10 @@ class RoutingTest {
 		String code = room();
 		join(code, "a", "m", alpha, Map.of());
 		alpha.on("/v1/chat/completions", (request, response) -> FakeLlm.json(response, 500, "{}"));
-		chat(code, "a").expectStatus().is5xxServerError();
-		chat(code, "a").expectStatus().is5xxServerError();
+		chat(code, "a").expectStatus().is5xxServerError().expectBody().returnResult();
+		chat(code, "a").expectStatus().is5xxServerError().expectBody().returnResult();
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.balancer.snapshot(code, "a").retryInMillis() == 0);
-		chat(code, "a").expectStatus().isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
+		chat(code, "a").expectStatus().isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR).expectBody().returnResult();
 		await().until(() -> this.balancer.snapshot(code, "a").inFlight() == 0);
 		ParticipantLoad load = this.balancer.snapshot(code, "a");
 		assertThat(load.circuit()).isEqualTo(CircuitState.OPEN);
@@ -491,7 +491,7 @@ class RoutingTest {
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("model", "model:real-model", "temperature", 0.9, "messages", List.of()))
 			.exchange()
-			.expectStatus().isOk();
+			.expectStatus().isOk().expectBody().returnResult();
 		JsonNode sent = this.json.readTree(alpha.lastReceived().body());
 		assertThat(sent.get("model").asString()).isEqualTo("real-model");
 		assertThat(sent.get("temperature").asDouble()).as("request values win").isEqualTo(0.9);

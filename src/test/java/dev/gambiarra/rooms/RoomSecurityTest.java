@@ -93,9 +93,9 @@ class RoomSecurityTest {
 			this.client.get().uri(route, room.code()).exchange().expectStatus().isUnauthorized()
 				.expectBody().jsonPath("$.error").isEqualTo("Invalid password");
 			this.client.get().uri(route, room.code()).header("Authorization", "Bearer wrong").exchange()
-				.expectStatus().isUnauthorized();
+				.expectStatus().isUnauthorized().expectBody().returnResult();
 			this.client.get().uri(route, room.code()).header("X-Room-Password", "wrong").exchange()
-				.expectStatus().isUnauthorized();
+				.expectStatus().isUnauthorized().expectBody().returnResult();
 		}
 		this.client.get().uri("/rooms/{code}/events", room.code()).accept(MediaType.TEXT_EVENT_STREAM).exchange()
 			.expectStatus().isUnauthorized()
@@ -126,7 +126,8 @@ class RoomSecurityTest {
 		this.client.get().uri("/rooms/{code}/v1/models", room.code()).header("X-Room-Password", PASSWORD)
 			.exchange().expectStatus().isOk().expectBody().jsonPath("$.data[0].id").isEqualTo("p1");
 		this.client.get().uri("/rooms/{code}/v1/models", room.code().toLowerCase())
-			.header("Authorization", "Bearer the-admin-token").exchange().expectStatus().isOk();
+			.header("Authorization", "Bearer the-admin-token").exchange()
+			.expectStatus().isOk().expectBody().returnResult();
 		this.client.post().uri("/rooms/{code}/v1/chat/completions", room.code())
 			.header("Authorization", "Bearer " + PASSWORD)
 			.contentType(MediaType.APPLICATION_JSON)
@@ -145,17 +146,18 @@ class RoomSecurityTest {
 		Map<String, Object> wrong = new HashMap<>(body);
 		wrong.put("password", "nope");
 		this.client.post().uri("/rooms/{code}/join", room.code()).bodyValue(wrong).exchange()
-			.expectStatus().isUnauthorized();
+			.expectStatus().isUnauthorized().expectBody().returnResult();
 		this.client.post().uri("/rooms/{code}/join", room.code()).header("X-Room-Password", PASSWORD)
-			.bodyValue(body).exchange().expectStatus().isCreated();
+			.bodyValue(body).exchange().expectStatus().isCreated().expectBody().returnResult();
 	}
 
 	@Test
 	void onlyTheHostOrTheAdminClosesARoom() {
 		HubClient.CreatedRoom room = protectedRoom();
-		this.client.delete().uri("/rooms/{code}", room.code()).exchange().expectStatus().isUnauthorized();
+		this.client.delete().uri("/rooms/{code}", room.code()).exchange()
+			.expectStatus().isUnauthorized().expectBody().returnResult();
 		this.client.delete().uri("/rooms/{code}", room.code()).header("Authorization", "Bearer " + PASSWORD)
-			.exchange().expectStatus().isForbidden();
+			.exchange().expectStatus().isForbidden().expectBody().returnResult();
 		String publicHostId = null;
 		for (JsonNode listed : this.client.get().uri("/rooms").exchange().expectBody(JsonNode.class).returnResult()
 			.getResponseBody().get("rooms")) {
@@ -165,17 +167,18 @@ class RoomSecurityTest {
 		}
 		assertThat(publicHostId).isNotNull().isNotEqualTo(room.hostId());
 		this.client.delete().uri("/rooms/{code}", room.code()).header("Authorization", "Bearer " + publicHostId)
-			.exchange().expectStatus().isForbidden();
+			.exchange().expectStatus().isForbidden().expectBody().returnResult();
 		try (BusEvents events = BusEvents.of(this.bus, room.code())) {
 			this.client.delete().uri("/rooms/{code}", room.code()).header("Authorization", "Bearer " + room.hostId())
 				.exchange().expectStatus().isOk().expectBody().jsonPath("$.success").isEqualTo(true);
 			assertThat(events.await("room:closed").data()).isEqualTo(Map.of("code", room.code(), "reason",
 					"closed by host"));
 		}
-		this.client.get().uri("/rooms/{code}/participants", room.code()).exchange().expectStatus().isNotFound();
+		this.client.get().uri("/rooms/{code}/participants", room.code()).exchange()
+			.expectStatus().isNotFound().expectBody().returnResult();
 		HubClient.CreatedRoom other = this.hub.createRoom("other");
 		this.client.delete().uri("/rooms/{code}", other.code()).header("Authorization", "Bearer the-admin-token")
-			.exchange().expectStatus().isOk();
+			.exchange().expectStatus().isOk().expectBody().returnResult();
 	}
 
 	@Test
@@ -185,16 +188,19 @@ class RoomSecurityTest {
 		joinProtected(room.code(), "p2");
 		String p3Token = joinProtected(room.code(), "p3");
 		this.client.delete().uri("/rooms/{code}/participants/p1", room.code()).exchange()
-			.expectStatus().isUnauthorized();
+			.expectStatus().isUnauthorized().expectBody().returnResult();
 		this.client.delete().uri("/rooms/{code}/participants/p1", room.code())
-			.header("Authorization", "Bearer " + p3Token).exchange().expectStatus().isForbidden();
+			.header("Authorization", "Bearer " + p3Token).exchange()
+			.expectStatus().isForbidden().expectBody().returnResult();
 		try (BusEvents events = BusEvents.of(this.bus, room.code())) {
 			this.client.delete().uri("/rooms/{code}/participants/p1", room.code())
-				.header("Authorization", "Bearer " + room.hostId()).exchange().expectStatus().isOk();
+				.header("Authorization", "Bearer " + room.hostId()).exchange()
+			.expectStatus().isOk().expectBody().returnResult();
 			assertThat(events.await("participant:kicked").data()).isEqualTo(Map.of("participantId", "p1"));
 		}
 		this.client.delete().uri("/rooms/{code}/participants/p2", room.code())
-			.header("Authorization", "Bearer the-admin-token").exchange().expectStatus().isOk();
+			.header("Authorization", "Bearer the-admin-token").exchange()
+			.expectStatus().isOk().expectBody().returnResult();
 		this.client.get().uri("/rooms/{code}/participants", room.code()).header("X-Room-Password", PASSWORD)
 			.exchange().expectBody().jsonPath("$.participants.length()").isEqualTo(1);
 	}
@@ -206,10 +212,11 @@ class RoomSecurityTest {
 		this.client.post().uri("/rooms/{code}/health", room.code()).bodyValue(Map.of("id", "p1")).exchange()
 			.expectStatus().isUnauthorized().expectBody().jsonPath("$.error").isEqualTo("Invalid participant token");
 		this.client.post().uri("/rooms/{code}/health", room.code()).header("Authorization", "Bearer " + PASSWORD)
-			.bodyValue(Map.of("id", "p1")).exchange().expectStatus().isUnauthorized();
-		this.client.delete().uri("/rooms/{code}/leave/p1", room.code()).exchange().expectStatus().isUnauthorized();
+			.bodyValue(Map.of("id", "p1")).exchange().expectStatus().isUnauthorized().expectBody().returnResult();
+		this.client.delete().uri("/rooms/{code}/leave/p1", room.code()).exchange()
+			.expectStatus().isUnauthorized().expectBody().returnResult();
 		this.client.post().uri("/rooms/{code}/health", room.code()).header("Authorization", "Bearer " + token)
-			.bodyValue(Map.of("id", "p1")).exchange().expectStatus().isOk();
+			.bodyValue(Map.of("id", "p1")).exchange().expectStatus().isOk().expectBody().returnResult();
 		this.client.delete().uri("/rooms/{code}/leave/p1", room.code()).header("Authorization", "Bearer " + token)
 			.exchange().expectStatus().isOk().expectBody().jsonPath("$.success").isEqualTo(true);
 	}
@@ -219,8 +226,9 @@ class RoomSecurityTest {
 		HubClient.CreatedRoom room = this.hub.createRoom("open");
 		this.hub.join(room.code(), "p1", "m", upstream.endpoint());
 		this.client.post().uri("/rooms/{code}/health", room.code()).bodyValue(Map.of("id", "p1")).exchange()
-			.expectStatus().isOk();
-		this.client.delete().uri("/rooms/{code}/leave/p1", room.code()).exchange().expectStatus().isOk();
+			.expectStatus().isOk().expectBody().returnResult();
+		this.client.delete().uri("/rooms/{code}/leave/p1", room.code()).exchange()
+			.expectStatus().isOk().expectBody().returnResult();
 	}
 
 	@Test
@@ -249,7 +257,7 @@ class RoomSecurityTest {
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("model", "*", "messages", java.util.List.of()))
 			.exchange()
-			.expectStatus().isOk();
+			.expectStatus().isOk().expectBody().returnResult();
 		FakeLlm.Received received = upstream.lastReceived();
 		assertThat(received.headers().getAll("Authorization")).containsExactly("Bearer " + API_KEY);
 		assertThat(received.headers().contains("X-Room-Password")).isFalse();
@@ -267,7 +275,7 @@ class RoomSecurityTest {
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("model", "p1", "messages", java.util.List.of()))
 			.exchange()
-			.expectStatus().isOk();
+			.expectStatus().isOk().expectBody().returnResult();
 		assertThat(upstream.lastReceived().headers().contains("Authorization")).isFalse();
 	}
 
@@ -315,9 +323,10 @@ class RoomSecurityTest {
 	@Test
 	void theHubEventStreamNeedsTheAdminToken() {
 		this.client.get().uri("/events").accept(MediaType.TEXT_EVENT_STREAM).exchange()
-			.expectStatus().isUnauthorized();
+			.expectStatus().isUnauthorized().expectBody().returnResult();
 		this.client.get().uri("/events").accept(MediaType.TEXT_EVENT_STREAM)
-			.header("Authorization", "Bearer wrong").exchange().expectStatus().isUnauthorized();
+			.header("Authorization", "Bearer wrong").exchange()
+			.expectStatus().isUnauthorized().expectBody().returnResult();
 		var events = this.client.get().uri("/events").accept(MediaType.TEXT_EVENT_STREAM)
 			.header("Authorization", "Bearer the-admin-token").exchange().expectStatus().isOk()
 			.returnResult(String.class).getResponseBody();
