@@ -1,6 +1,7 @@
 package dev.gambiarra.events;
 
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,8 @@ public class EventBus implements SmartLifecycle {
 	private final Sinks.Empty<Void> closing = Sinks.empty();
 
 	private final int subscriberBuffer;
+
+	private final AtomicInteger streams = new AtomicInteger();
 
 	private volatile boolean running;
 
@@ -61,8 +64,27 @@ public class EventBus implements SmartLifecycle {
 		return this.closing.asMono();
 	}
 
+	/** Subscribers of the sink: open SSE streams plus the hub's own listeners. */
 	public int subscriberCount() {
 		return this.sink.currentSubscriberCount();
+	}
+
+	/** Open SSE connections, for metrics and consoles. */
+	public int streamCount() {
+		return this.streams.get();
+	}
+
+	/** Counts a new SSE connection unless {@code max} are already open. */
+	boolean openStream(int max) {
+		if (this.streams.incrementAndGet() > max) {
+			this.streams.decrementAndGet();
+			return false;
+		}
+		return true;
+	}
+
+	void closeStream() {
+		this.streams.decrementAndGet();
 	}
 
 	private Flux<HubEvent> bounded(Flux<HubEvent> events) {

@@ -30,6 +30,8 @@ import org.springframework.web.server.ServerWebExchange;
 import dev.gambiarra.config.LimitsProperties;
 import dev.gambiarra.events.EventBus;
 import dev.gambiarra.events.HubEvent;
+import dev.gambiarra.metrics.ProxyMetrics;
+import dev.gambiarra.metrics.RelayTrace;
 import dev.gambiarra.rooms.Participant;
 import dev.gambiarra.rooms.Room;
 import dev.gambiarra.rooms.RoomAccess;
@@ -62,14 +64,17 @@ class ProxyService {
 
 	private final int maxBodyBytes;
 
+	private final ProxyMetrics metrics;
+
 	ProxyService(RoomAccess access, ParticipantRouter router, UpstreamClient upstream, EventBus events, JsonMapper json,
-			LimitsProperties limits) {
+			LimitsProperties limits, ProxyMetrics metrics) {
 		this.access = access;
 		this.router = router;
 		this.upstream = upstream;
 		this.events = events;
 		this.json = json;
 		this.maxBodyBytes = (int) limits.maxBodySize().toBytes();
+		this.metrics = metrics;
 	}
 
 	/**
@@ -147,6 +152,19 @@ class ProxyService {
 
 	private Mono<Void> relay(Room room, Participant participant, String operation, byte[] payload, boolean stream,
 			String requestId, ServerWebExchange exchange) {
+		return Mono.defer(() -> {
+			RelayTrace trace = this.metrics.begin(room, participant, operation, stream, requestId);
+			return relay(room, participant, operation, payload, stream, requestId, exchange, trace)
+				.doOnSuccess((done) -> trace.complete())
+				.doOnError((ex) -> trace.failed((ex instanceof HubException hub) ? hub.status().value() : 0,
+						describe(ex)))
+				.doOnCancel(trace::cancelled);
+		});
+	}
+
+	/** The relay itself; {@code trace} sees the upstream status and every buffer on its way to the client. */
+	private Mono<Void> relay(Room room, Participant participant, String operation, byte[] payload, boolean stream,
+			String requestId, ServerWebExchange exchange, RelayTrace trace) {
 		ServerHttpResponse response = exchange.getResponse();
 		URI target = URI.create(participant.endpoint() + "/v1/" + operation);
 		return this.upstream.webClient()
@@ -164,6 +182,7 @@ class ProxyService {
 			.bodyValue(payload)
 			.exchangeToMono((answer) -> {
 				HttpStatus status = HttpStatus.resolve(answer.statusCode().value());
+				trace.response(answer.statusCode().value());
 				response.setStatusCode(answer.statusCode());
 				HttpHeaders headers = response.getHeaders();
 				if (stream && answer.statusCode().is2xxSuccessful()) {
@@ -179,6 +198,7 @@ class ProxyService {
 							"Upstream answered " + status.value(), requestId));
 				}
 				Flux<DataBuffer> body = answer.bodyToFlux(DataBuffer.class)
+					.doOnNext(trace::chunk)
 					.doOnError((ex) -> midStreamFailure(room, participant, requestId, ex));
 				return response.writeWith(body);
 			})
