@@ -87,11 +87,28 @@ public class EventBus implements SmartLifecycle {
 		this.streams.decrementAndGet();
 	}
 
+	/**
+	 * Gives one subscriber its own bounded buffer. On overflow the subscriber fails at once (the error does not wait
+	 * behind the buffered events it cannot read), so its connection closes and nothing more is held for it.
+	 */
 	private Flux<HubEvent> bounded(Flux<HubEvent> events) {
-		return events.onBackpressureBuffer(this.subscriberBuffer,
-				(dropped) -> logger.info("Dropping a slow event subscriber (buffer of {} full)", this.subscriberBuffer),
-				BufferOverflowStrategy.ERROR)
-			.takeUntilOther(closing());
+		return Flux.defer(() -> {
+			Sinks.Empty<Void> overflow = Sinks.empty();
+			Flux<HubEvent> buffered = events.onBackpressureBuffer(this.subscriberBuffer, (dropped) -> {
+				logger.info("Dropping a slow event subscriber (buffer of {} full)", this.subscriberBuffer);
+				overflow.tryEmitError(new SlowSubscriberException(this.subscriberBuffer));
+			}, BufferOverflowStrategy.ERROR);
+			return Flux.merge(buffered, overflow.asMono().then(Mono.<HubEvent>empty()));
+		}).takeUntilOther(closing());
+	}
+
+	/** Ends the stream of a subscriber that fell too far behind. */
+	static final class SlowSubscriberException extends RuntimeException {
+
+		SlowSubscriberException(int buffer) {
+			super("Event subscriber too slow: " + buffer + " events waiting", null, false, false);
+		}
+
 	}
 
 	@Override

@@ -17,7 +17,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * and a {@link FakeLlm} per test class. Tests make their own rooms, so they do not disturb each other.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "server.address=127.0.0.1", "gambiarra.admin-token=" + ObservedHubTest.ADMIN_TOKEN })
+		properties = { "server.address=127.0.0.1", "gambiarra.events.subscriber-buffer=32", "gambiarra.admin-token=" + ObservedHubTest.ADMIN_TOKEN })
 @AutoConfigureWebTestClient
 public abstract class ObservedHubTest {
 
