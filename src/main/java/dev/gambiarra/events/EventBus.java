@@ -98,7 +98,10 @@ public class EventBus implements SmartLifecycle {
 				logger.info("Dropping a slow event subscriber (buffer of {} full)", this.subscriberBuffer);
 				overflow.tryEmitError(new SlowSubscriberException(this.subscriberBuffer));
 			}, BufferOverflowStrategy.ERROR);
-			return Flux.merge(buffered, overflow.asMono().then(Mono.<HubEvent>empty()));
+			// Prefetch 1: the buffer above stays the only place events wait. The overflow side ends with the
+			// events, so a completed bus still completes the stream.
+			return Flux.merge(1, buffered.doFinally((signal) -> overflow.tryEmitEmpty()),
+					overflow.asMono().then(Mono.<HubEvent>empty()));
 		}).takeUntilOther(closing());
 	}
 
