@@ -134,6 +134,46 @@ class ObservabilityTest extends ObservedHubTest {
 	}
 
 	@Test
+	void aClientThatGoesAwayCountsAsCancelledAndFreesItsInFlightSlot() {
+		CreatedRoom room = this.hub.createRoom("cancelled");
+		this.hub.join(room.code(), "endless", "llama", llm.endpoint());
+		llm.on("/v1/chat/completions", (request, response) -> FakeLlm.sse(response,
+				Flux.interval(Duration.ofMillis(20)).map((tick) -> FakeLlm.chunk("t" + tick))));
+		String first = WebClient.create("http://127.0.0.1:" + this.port)
+			.post()
+			.uri("/rooms/{code}/v1/chat/completions", room.code())
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("model", "endless", "stream", true, "messages", List.of(HELLO)))
+			.retrieve()
+			.bodyToFlux(String.class)
+			.blockFirst(Duration.ofSeconds(10));
+		assertThat(first).contains("t0");
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> requests(room.code(), "endless", Outcome.CANCELLED) == 1);
+		assertThat(inFlight(room.code(), "endless")).isZero();
+		assertThat(requests(room.code(), "endless", Outcome.SUCCESS)).isZero();
+	}
+
+	@Test
+	void anUpstreamThatDropsMidStreamCountsAsFailed() {
+		CreatedRoom room = this.hub.createRoom("dropped");
+		this.hub.join(room.code(), "flaky", "llama", llm.endpoint());
+		llm.on("/v1/chat/completions", (request, response) -> FakeLlm.sse(response,
+				Flux.concat(Flux.just(FakeLlm.chunk("partial")), Flux.error(new IllegalStateException("gone")))));
+		this.client.post()
+			.uri("/rooms/{code}/v1/chat/completions", room.code())
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("model", "flaky", "stream", true, "messages", List.of(HELLO)))
+			.exchange()
+			.returnResult(String.class)
+			.getResponseBody()
+			.onErrorComplete()
+			.blockLast(Duration.ofSeconds(10));
+		await().atMost(Duration.ofSeconds(10)).until(() -> requests(room.code(), "flaky", Outcome.FAILED) == 1);
+		assertThat(inFlight(room.code(), "flaky")).isZero();
+	}
+
+	@Test
 	void meterTagsOfAParticipantDisappearWhenItLeavesOrItsRoomCloses() {
 		CreatedRoom room = this.hub.createRoom("cardinality");
 		this.hub.join(room.code(), "transient", "llama", llm.endpoint());
