@@ -11,8 +11,9 @@ import dev.gambiarra.events.HubEvent;
 
 /**
  * What the hub measures about one relayed request. The relay calls {@link #response} when the upstream's status
- * arrives, {@link #chunk} for each buffer on its way to the client (scanned in place, never kept), and exactly one of
- * {@link #complete}, {@link #failed} or {@link #cancelled} at the end; later terminal calls are ignored.
+ * arrives, {@link #chunk} for each buffer on its way to the client (scanned in place, never kept), {@link #bodyComplete}
+ * when the upstream's answer ends, and one of {@link #complete}, {@link #failed} or {@link #cancelled} at the end;
+ * later terminal calls are ignored.
  * <p>
  * Time to first token runs from forwarding to the first buffer holding generated text (the first byte when the
  * answer has none). Tokens are the upstream's {@code usage.completion_tokens} when present, else the generated
@@ -49,6 +50,8 @@ public final class RelayTrace {
 
 	private volatile int status;
 
+	private volatile boolean bodyComplete;
+
 	RelayTrace(ProxyMetrics owner, ParticipantStats stats, String room, String participantId, String model,
 			String operation, boolean stream, boolean generates, String requestId) {
 		this.owner = owner;
@@ -78,9 +81,21 @@ public final class RelayTrace {
 		}
 	}
 
-	/** The whole answer reached the client. */
+	/** The upstream's answer ended normally (all of it went through {@link #chunk}). */
+	public void bodyComplete() {
+		this.bodyComplete = true;
+	}
+
+	/**
+	 * The relay ended without an error. When the upstream's answer did not end ({@link #bodyComplete} not called),
+	 * the client went away and the server just stopped writing: that is a cancellation, not a success.
+	 */
 	public void complete() {
 		int code = this.status;
+		if (!this.bodyComplete) {
+			finish(Outcome.CANCELLED, code, null);
+			return;
+		}
 		finish((code >= 200 && code < 400) ? Outcome.SUCCESS : Outcome.UPSTREAM_ERROR, code, null);
 	}
 
@@ -124,6 +139,8 @@ public final class RelayTrace {
 				.addKeyValue("ttftMs", firstTokenMs)
 				.addKeyValue("durationMs", durationMs)
 				.addKeyValue("tokens", tokens)
+				.addKeyValue("tokensPerSecond", speed)
+				.addKeyValue("reason", reason)
 				.log("{} room={} participant={} model={} op={} status={} outcome={} ttftMs={} durationMs={} "
 						+ "tokens={} tokensPerSecond={}{}", this.requestId, this.room, this.participantId,
 						this.model, this.operation, statusCode, outcome.tag(), firstTokenMs, durationMs, tokens,

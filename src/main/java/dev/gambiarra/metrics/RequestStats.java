@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 
 import org.springframework.context.SmartLifecycle;
@@ -27,6 +29,8 @@ import dev.gambiarra.rooms.RoomService;
  */
 @Service
 public class RequestStats implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(RequestStats.class);
 
 	private final Map<String, Map<String, ParticipantStats>> rooms = new ConcurrentHashMap<>();
 
@@ -101,6 +105,16 @@ public class RequestStats implements SmartLifecycle {
 	}
 
 	private void onEvent(HubEvent event) {
+		try {
+			forgetGone(event);
+		}
+		catch (RuntimeException ex) {
+			// Keep listening: one odd event must not stop the clean-up of every later one.
+			logger.warn("Could not update request stats for {}: {}", event.type(), ex.toString());
+		}
+	}
+
+	private void forgetGone(HubEvent event) {
 		String room = event.room();
 		if (room == null) {
 			return;

@@ -199,6 +199,7 @@ class ProxyService {
 				}
 				Flux<DataBuffer> body = answer.bodyToFlux(DataBuffer.class)
 					.doOnNext(trace::chunk)
+					.doOnComplete(trace::bodyComplete)
 					.doOnError((ex) -> midStreamFailure(room, participant, requestId, ex));
 				return response.writeWith(body);
 			})
