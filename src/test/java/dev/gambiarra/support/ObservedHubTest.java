@@ -13,8 +13,9 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * One shared hub context for the events and observability tests: a real server on 127.0.0.1 with an admin token,
- * and a {@link FakeLlm} per test class. Tests make their own rooms, so they do not disturb each other.
+ * One shared hub context for the events and observability tests: a real server on 127.0.0.1 with an admin token and
+ * a small per-subscriber event buffer (32), and a {@link FakeLlm} per test class. Tests make their own rooms, so
+ * they do not disturb each other.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "gambiarra.events.subscriber-buffer=32", "gambiarra.admin-token=" + ObservedHubTest.ADMIN_TOKEN })
