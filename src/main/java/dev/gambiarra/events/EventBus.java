@@ -1,6 +1,7 @@
 package dev.gambiarra.events;
 
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,11 +23,17 @@ public class EventBus implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(EventBus.class);
 
-	private final Sinks.Many<HubEvent> sink = Sinks.many().multicast().directBestEffort();
+	private final Object lock = new Object();
 
-	private final Sinks.Empty<Void> closing = Sinks.empty();
+	private volatile Sinks.Many<HubEvent> sink = Sinks.many().multicast().directBestEffort();
+
+	private volatile Sinks.Empty<Void> closing = Sinks.empty();
+
+	private boolean stopped;
 
 	private final int subscriberBuffer;
+
+	private final AtomicInteger streams = new AtomicInteger();
 
 	private volatile boolean running;
 
@@ -37,7 +44,7 @@ public class EventBus implements SmartLifecycle {
 	/** Sends an event to every current subscriber that wants it; never blocks, never fails the caller. */
 	public void publish(HubEvent event) {
 		Sinks.EmitResult result;
-		synchronized (this.sink) {
+		synchronized (this.lock) {
 			result = this.sink.tryEmitNext(event);
 		}
 		if (result.isFailure() && result != Sinks.EmitResult.FAIL_ZERO_SUBSCRIBER && logger.isDebugEnabled()) {
@@ -48,40 +55,90 @@ public class EventBus implements SmartLifecycle {
 	/** Events of one room (code matched case-insensitively), with a bounded buffer for this subscriber. */
 	public Flux<HubEvent> room(String code) {
 		String room = code.toUpperCase(Locale.ROOT);
-		return bounded(this.sink.asFlux().filter((event) -> room.equals(event.room())));
+		return Flux.defer(() -> bounded(this.sink.asFlux().filter((event) -> room.equals(event.room()))));
 	}
 
 	/** Every event of every room, plus hub-wide ones. */
 	public Flux<HubEvent> all() {
-		return bounded(this.sink.asFlux());
+		return Flux.defer(() -> bounded(this.sink.asFlux()));
 	}
 
 	/** Completes when the hub begins to shut down. */
 	public Mono<Void> closing() {
-		return this.closing.asMono();
+		return Mono.defer(() -> this.closing.asMono());
 	}
 
+	/** Subscribers of the sink: open SSE streams plus the hub's own listeners. */
 	public int subscriberCount() {
 		return this.sink.currentSubscriberCount();
 	}
 
-	private Flux<HubEvent> bounded(Flux<HubEvent> events) {
-		return events.onBackpressureBuffer(this.subscriberBuffer,
-				(dropped) -> logger.info("Dropping a slow event subscriber (buffer of {} full)", this.subscriberBuffer),
-				BufferOverflowStrategy.ERROR)
-			.takeUntilOther(closing());
+	/** Open SSE connections, for metrics and consoles. */
+	public int streamCount() {
+		return this.streams.get();
 	}
 
+	/** Counts a new SSE connection unless {@code max} are already open. */
+	boolean openStream(int max) {
+		if (this.streams.incrementAndGet() > max) {
+			this.streams.decrementAndGet();
+			return false;
+		}
+		return true;
+	}
+
+	void closeStream() {
+		this.streams.decrementAndGet();
+	}
+
+	/**
+	 * Gives one subscriber its own bounded buffer. On overflow the subscriber fails at once (the error does not wait
+	 * behind the buffered events it cannot read), so its connection closes and nothing more is held for it.
+	 */
+	private Flux<HubEvent> bounded(Flux<HubEvent> events) {
+		return Flux.defer(() -> {
+			Sinks.Empty<Void> overflow = Sinks.empty();
+			Flux<HubEvent> buffered = events.onBackpressureBuffer(this.subscriberBuffer, (dropped) -> {
+				logger.info("Dropping a slow event subscriber (buffer of {} full)", this.subscriberBuffer);
+				overflow.tryEmitError(new SlowSubscriberException(this.subscriberBuffer));
+			}, BufferOverflowStrategy.ERROR);
+			// Prefetch 1: the buffer above stays the only place events wait. The overflow side ends with the
+			// events, so a completed bus still completes the stream.
+			return Flux.merge(1, buffered.doFinally((signal) -> overflow.tryEmitEmpty()),
+					overflow.asMono().then(Mono.<HubEvent>empty()));
+		}).takeUntilOther(closing());
+	}
+
+	/** Ends the stream of a subscriber that fell too far behind. */
+	static final class SlowSubscriberException extends RuntimeException {
+
+		SlowSubscriberException(int buffer) {
+			super("Event subscriber too slow: " + buffer + " events waiting", null, false, false);
+		}
+
+	}
+
+	/** Starts, or starts again after a stop with fresh sinks (streams ended by the stop stay ended). */
 	@Override
 	public void start() {
-		this.running = true;
+		synchronized (this.lock) {
+			if (this.stopped) {
+				this.sink = Sinks.many().multicast().directBestEffort();
+				this.closing = Sinks.empty();
+				this.stopped = false;
+			}
+			this.running = true;
+		}
 	}
 
 	@Override
 	public void stop() {
-		this.running = false;
-		this.closing.tryEmitEmpty();
-		this.sink.tryEmitComplete();
+		synchronized (this.lock) {
+			this.running = false;
+			this.stopped = true;
+			this.closing.tryEmitEmpty();
+			this.sink.tryEmitComplete();
+		}
 	}
 
 	@Override

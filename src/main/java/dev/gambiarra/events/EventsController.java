@@ -1,7 +1,6 @@
 package dev.gambiarra.events;
 
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import reactor.core.publisher.Flux;
 
@@ -32,8 +31,6 @@ class EventsController {
 
 	private final EventAccess access;
 
-	private final AtomicInteger subscribers = new AtomicInteger();
-
 	EventsController(EventBus bus, EventsProperties properties, EventAccess access) {
 		this.bus = bus;
 		this.properties = properties;
@@ -53,8 +50,7 @@ class EventsController {
 	}
 
 	private Flux<ServerSentEvent<Object>> stream(Flux<HubEvent> events, boolean endWithRoom) {
-		if (this.subscribers.incrementAndGet() > this.properties.maxSubscribers()) {
-			this.subscribers.decrementAndGet();
+		if (!this.bus.openStream(this.properties.maxSubscribers())) {
 			return Flux.error(new HubException(HttpStatus.SERVICE_UNAVAILABLE, "Too many event subscribers",
 					"too_many_subscribers"));
 		}
@@ -67,7 +63,7 @@ class EventsController {
 			.takeUntilOther(this.bus.closing());
 		return Flux.just(connected)
 			.concatWith(merged.map(EventsController::toSse))
-			.doFinally((signal) -> this.subscribers.decrementAndGet());
+			.doFinally((signal) -> this.bus.closeStream());
 	}
 
 	private static ServerSentEvent<Object> toSse(HubEvent event) {
@@ -79,11 +75,6 @@ class EventsController {
 
 	private static boolean closesRoom(HubEvent event) {
 		return "room:closed".equals(event.type());
-	}
-
-	/** Open SSE connections, for metrics and consoles. */
-	int subscriberCount() {
-		return this.subscribers.get();
 	}
 
 }

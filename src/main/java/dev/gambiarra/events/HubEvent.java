@@ -65,6 +65,16 @@ public record HubEvent(@Nullable String room, String type, Object data) {
 				fields("participantId", participantId, "error", error, "requestId", requestId));
 	}
 
+	/**
+	 * A request answered successfully, with what the hub measured while relaying it.
+	 * @param metrics {@code tokens}, {@code latencyFirstTokenMs}, {@code durationMs}, {@code tokensPerSecond}
+	 */
+	public static HubEvent llmComplete(String room, String participantId, String model, String requestId,
+			Map<String, Object> metrics) {
+		return new HubEvent(room, "llm:complete",
+				fields("participantId", participantId, "model", model, "requestId", requestId, "metrics", metrics));
+	}
+
 	/** An insertion-ordered map of alternating keys and values, so JSON fields keep a readable order. */
 	public static Map<String, Object> fields(Object... keysAndValues) {
 		Map<String, Object> map = new LinkedHashMap<>();

@@ -25,6 +25,7 @@ import org.springframework.stereotype.Component;
 
 import dev.gambiarra.events.EventBus;
 import dev.gambiarra.events.HubEvent;
+import dev.gambiarra.metrics.QueueDepth;
 import dev.gambiarra.proxy.ParticipantRouter.Selection;
 import dev.gambiarra.rooms.Participant;
 import dev.gambiarra.rooms.ParticipantStatus;
@@ -43,7 +44,7 @@ import dev.gambiarra.web.HubException;
  * after the monitor is released. Rooms are weak keys, so a closed room's bookkeeping goes with it.
  */
 @Component
-public class LoadBalancer implements SmartLifecycle {
+public class LoadBalancer implements SmartLifecycle, QueueDepth {
 
 	private static final Logger logger = LoggerFactory.getLogger(LoadBalancer.class);
 
@@ -167,6 +168,7 @@ public class LoadBalancer implements SmartLifecycle {
 	}
 
 	/** Requests waiting for a participant, hub-wide. */
+	@Override
 	public int queued() {
 		int total = 0;
 		for (RoomLoad load : loadsNow()) {

@@ -34,6 +34,8 @@ import dev.gambiarra.events.EventBus;
 import dev.gambiarra.events.HubEvent;
 import dev.gambiarra.proxy.LoadBalancer.Lease;
 import dev.gambiarra.proxy.ParticipantRouter.Selection;
+import dev.gambiarra.metrics.ProxyMetrics;
+import dev.gambiarra.metrics.RelayTrace;
 import dev.gambiarra.rooms.Participant;
 import dev.gambiarra.rooms.Room;
 import dev.gambiarra.rooms.RoomAccess;
@@ -72,8 +74,11 @@ class ProxyService {
 
 	private final int maxAttempts;
 
+	private final ProxyMetrics metrics;
+
 	ProxyService(RoomAccess access, ParticipantRouter router, LoadBalancer balancer, UpstreamClient upstream,
-			EventBus events, JsonMapper json, LimitsProperties limits, RoutingProperties routing) {
+			EventBus events, JsonMapper json, LimitsProperties limits, RoutingProperties routing,
+			ProxyMetrics metrics) {
 		this.access = access;
 		this.router = router;
 		this.balancer = balancer;
@@ -82,6 +87,7 @@ class ProxyService {
 		this.json = json;
 		this.maxBodyBytes = (int) limits.maxBodySize().toBytes();
 		this.maxAttempts = routing.maxAttempts();
+		this.metrics = metrics;
 	}
 
 	/**
@@ -179,7 +185,25 @@ class ProxyService {
 		return this.json.writeValueAsBytes(body);
 	}
 
+	/** One try, traced: {@code trace} sees the upstream status and every buffer on its way to the client. */
 	private Mono<Void> relay(Call call, Lease lease, byte[] payload, BooleanSupplier mayFailOver) {
+		return Mono.defer(() -> {
+			RelayTrace trace = this.metrics.begin(call.room(), lease.participant(), call.operation(), call.stream(),
+					call.requestId());
+			return relay(call, lease, payload, mayFailOver, trace).doOnSuccess((done) -> trace.complete())
+				.doOnError((ex) -> trace.failed(failureStatus(ex), describe(ex)))
+				.doOnCancel(trace::cancelled);
+		});
+	}
+
+	private static int failureStatus(Throwable ex) {
+		if (ex instanceof Failover failover) {
+			return failover.failure.status().value();
+		}
+		return (ex instanceof HubException hub) ? hub.status().value() : 0;
+	}
+
+	private Mono<Void> relay(Call call, Lease lease, byte[] payload, BooleanSupplier mayFailOver, RelayTrace trace) {
 		Room room = call.room();
 		Participant participant = lease.participant();
 		String requestId = call.requestId();
@@ -200,6 +224,7 @@ class ProxyService {
 			})
 			.bodyValue(payload)
 			.exchangeToMono((answer) -> {
+				trace.response(answer.statusCode().value());
 				if (answer.statusCode().is5xxServerError()) {
 					lease.failed();
 					String reason = "Upstream answered " + answer.statusCode().value();
@@ -224,12 +249,15 @@ class ProxyService {
 				else {
 					headers.setContentType(answer.headers().contentType().orElse(MediaType.APPLICATION_JSON));
 				}
-				Flux<DataBuffer> body = answer.bodyToFlux(DataBuffer.class).doOnError((ex) -> {
-					lease.failed();
-					if (response.isCommitted()) {
-						midStreamFailure(room, participant, requestId, ex);
-					}
-				});
+				Flux<DataBuffer> body = answer.bodyToFlux(DataBuffer.class)
+					.doOnNext(trace::chunk)
+					.doOnComplete(trace::bodyComplete)
+					.doOnError((ex) -> {
+						lease.failed();
+						if (response.isCommitted()) {
+							midStreamFailure(room, participant, requestId, ex);
+						}
+					});
 				return response.writeWith(body);
 			})
 			.onErrorMap((ex) -> !response.isCommitted() && !(ex instanceof HubException) && !(ex instanceof Failover),

@@ -1,0 +1,166 @@
+package dev.gambiarra.metrics;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.io.buffer.DataBuffer;
+
+import dev.gambiarra.events.HubEvent;
+
+/**
+ * What the hub measures about one relayed request. The relay calls {@link #response} when the upstream's status
+ * arrives, {@link #chunk} for each buffer on its way to the client (scanned in place, never kept), {@link #bodyComplete}
+ * when the upstream's answer ends, and one of {@link #complete}, {@link #failed} or {@link #cancelled} at the end;
+ * later terminal calls are ignored.
+ * <p>
+ * Time to first token runs from forwarding to the first buffer holding generated text (the first byte when the
+ * answer has none). Tokens are the upstream's {@code usage.completion_tokens} when present, else the generated
+ * values counted. Tokens per second divide the tokens by the generation time after the first token for a stream,
+ * by the whole duration otherwise.
+ */
+public final class RelayTrace {
+
+	private final ProxyMetrics owner;
+
+	private final ParticipantStats stats;
+
+	private final String room;
+
+	private final String participantId;
+
+	private final String model;
+
+	private final String operation;
+
+	private final boolean stream;
+
+	private final String requestId;
+
+	private final @Nullable CompletionScanner scanner;
+
+	private final long start = System.nanoTime();
+
+	private final AtomicBoolean finished = new AtomicBoolean();
+
+	private long firstByte;
+
+	private long firstContent;
+
+	private volatile int status;
+
+	private volatile boolean bodyComplete;
+
+	RelayTrace(ProxyMetrics owner, ParticipantStats stats, String room, String participantId, String model,
+			String operation, boolean stream, boolean generates, String requestId) {
+		this.owner = owner;
+		this.stats = stats;
+		this.room = room;
+		this.participantId = participantId;
+		this.model = model;
+		this.operation = operation;
+		this.stream = stream;
+		this.requestId = requestId;
+		this.scanner = generates ? new CompletionScanner() : null;
+	}
+
+	/** The upstream answered with this status. */
+	public void response(int statusCode) {
+		this.status = statusCode;
+	}
+
+	/** A buffer of the answer is about to be written to the client. Reads it in place; does not retain it. */
+	public void chunk(DataBuffer buffer) {
+		if (this.firstByte == 0) {
+			this.firstByte = System.nanoTime();
+		}
+		CompletionScanner current = this.scanner;
+		if (current != null && current.scan(buffer) && this.firstContent == 0) {
+			this.firstContent = System.nanoTime();
+		}
+	}
+
+	/** The upstream's answer ended normally (all of it went through {@link #chunk}). */
+	public void bodyComplete() {
+		this.bodyComplete = true;
+	}
+
+	/**
+	 * The relay ended without an error. When the upstream's answer did not end ({@link #bodyComplete} not called),
+	 * the client went away and the server just stopped writing: that is a cancellation, not a success.
+	 */
+	public void complete() {
+		int code = this.status;
+		if (!this.bodyComplete) {
+			finish(Outcome.CANCELLED, code, null);
+			return;
+		}
+		finish((code >= 200 && code < 400) ? Outcome.SUCCESS : Outcome.UPSTREAM_ERROR, code, null);
+	}
+
+	/** The request failed; {@code statusCode} is what the client got (0 when the answer was cut midway). */
+	public void failed(int statusCode, String reason) {
+		finish(Outcome.FAILED, (statusCode != 0) ? statusCode : this.status, reason);
+	}
+
+	/** The client went away. */
+	public void cancelled() {
+		finish(Outcome.CANCELLED, this.status, null);
+	}
+
+	private void finish(Outcome outcome, int statusCode, @Nullable String reason) {
+		if (!this.finished.compareAndSet(false, true)) {
+			return;
+		}
+		long end = System.nanoTime();
+		long duration = end - this.start;
+		long firstMark = (this.firstContent != 0) ? this.firstContent : this.firstByte;
+		long firstToken = (firstMark != 0) ? firstMark - this.start : -1;
+		long tokens = (this.scanner != null) ? this.scanner.tokens() : 0;
+		double speed = tokensPerSecond(tokens, end, duration);
+		this.stats.finished(outcome, firstToken, duration, tokens, speed);
+		long durationMs = TimeUnit.NANOSECONDS.toMillis(duration);
+		long firstTokenMs = (firstToken >= 0) ? TimeUnit.NANOSECONDS.toMillis(firstToken) : -1;
+		if (outcome == Outcome.SUCCESS) {
+			this.owner.publish(HubEvent.llmComplete(this.room, this.participantId, this.model, this.requestId,
+					HubEvent.fields("tokens", tokens, "latencyFirstTokenMs", Math.max(firstTokenMs, 0), "durationMs",
+							durationMs, "tokensPerSecond", speed)));
+		}
+		if (ProxyMetrics.requestLog.isInfoEnabled()) {
+			ProxyMetrics.requestLog.atInfo()
+				.addKeyValue("requestId", this.requestId)
+				.addKeyValue("room", this.room)
+				.addKeyValue("participant", this.participantId)
+				.addKeyValue("model", this.model)
+				.addKeyValue("operation", this.operation)
+				.addKeyValue("status", statusCode)
+				.addKeyValue("outcome", outcome.tag())
+				.addKeyValue("ttftMs", firstTokenMs)
+				.addKeyValue("durationMs", durationMs)
+				.addKeyValue("tokens", tokens)
+				.addKeyValue("tokensPerSecond", speed)
+				.addKeyValue("reason", reason)
+				.log("{} room={} participant={} model={} op={} status={} outcome={} ttftMs={} durationMs={} "
+						+ "tokens={} tokensPerSecond={}{}", this.requestId, this.room, this.participantId,
+						this.model, this.operation, statusCode, outcome.tag(), firstTokenMs, durationMs, tokens,
+						speed, (reason != null) ? " reason=\"" + reason + "\"" : "");
+		}
+	}
+
+	/** Rounded to one decimal; 0 without tokens. */
+	private double tokensPerSecond(long tokens, long end, long duration) {
+		if (tokens <= 0) {
+			return 0;
+		}
+		long window = duration;
+		if (this.stream && this.firstContent != 0 && tokens > 1 && end - this.firstContent >= 1_000_000L) {
+			window = end - this.firstContent;
+		}
+		if (window <= 0) {
+			return 0;
+		}
+		return Math.round(tokens * 1e9 / window * 10.0) / 10.0;
+	}
+
+}

@@ -1,0 +1,88 @@
+package dev.gambiarra.events;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.web.server.ServerWebExchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HeartbeatTest {
+
+	private static final EventAccess OPEN = new EventAccess() {
+
+		@Override
+		public Mono<Void> checkRoom(String code, ServerWebExchange exchange) {
+			return Mono.empty();
+		}
+
+		@Override
+		public Mono<Void> checkHub(ServerWebExchange exchange) {
+			return Mono.empty();
+		}
+
+	};
+
+	private static EventsProperties bind(Map<String, String> properties) {
+		return new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate("gambiarra.events",
+				EventsProperties.class);
+	}
+
+	@Test
+	void heartbeatDefaultsToFifteenSecondsAndIsConfigurable() {
+		assertThat(bind(Map.of()).heartbeat()).isEqualTo(Duration.ofSeconds(15));
+		assertThat(bind(Map.of("gambiarra.events.heartbeat", "250ms")).heartbeat()).isEqualTo(Duration.ofMillis(250));
+	}
+
+	@Test
+	void everyStreamGetsAHeartbeatCommentEachInterval() {
+		EventsProperties properties = bind(Map.of());
+		EventBus bus = new EventBus(properties);
+		EventsController controller = new EventsController(bus, properties, OPEN);
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/events"));
+
+		StepVerifier.withVirtualTime(() -> controller.hub(exchange))
+			.assertNext((connected) -> assertThat(connected.event()).isEqualTo("connected"))
+			.expectNoEvent(Duration.ofSeconds(14))
+			.thenAwait(Duration.ofSeconds(1))
+			.assertNext(HeartbeatTest::isHeartbeat)
+			.expectNoEvent(Duration.ofSeconds(14))
+			.thenAwait(Duration.ofSeconds(1))
+			.assertNext(HeartbeatTest::isHeartbeat)
+			.thenCancel()
+			.verify(Duration.ofSeconds(5));
+		assertThat(bus.streamCount()).as("a cancelled stream is no longer counted").isZero();
+	}
+
+	@Test
+	void roomStreamsGetTheConfiguredHeartbeatToo() {
+		EventsProperties properties = bind(Map.of("gambiarra.events.heartbeat", "2s"));
+		EventBus bus = new EventBus(properties);
+		EventsController controller = new EventsController(bus, properties, OPEN);
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/rooms/abc/events"));
+
+		StepVerifier.withVirtualTime(() -> controller.room("abc", exchange))
+			.assertNext((connected) -> assertThat(connected.event()).isEqualTo("connected"))
+			.expectNoEvent(Duration.ofMillis(1999))
+			.thenAwait(Duration.ofMillis(1))
+			.assertNext(HeartbeatTest::isHeartbeat)
+			.thenCancel()
+			.verify(Duration.ofSeconds(5));
+	}
+
+	private static void isHeartbeat(ServerSentEvent<Object> frame) {
+		assertThat(frame.comment()).isEqualTo("heartbeat");
+		assertThat(frame.event()).isNull();
+		assertThat(frame.data()).isNull();
+	}
+
+}

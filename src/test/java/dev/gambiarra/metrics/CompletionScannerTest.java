@@ -1,0 +1,143 @@
+package dev.gambiarra.metrics;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
+
+import io.netty.buffer.PooledByteBufAllocator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CompletionScannerTest {
+
+	private static String chunk(String content) {
+		return "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+				+ "\"delta\":{\"content\":\"" + content + "\"},\"finish_reason\":null}]}\n\n";
+	}
+
+	private static final String ROLE_CHUNK = "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,"
+			+ "\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n";
+
+	private static final String USAGE_CHUNK = "data: {\"id\":\"c1\",\"choices\":[],"
+			+ "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":42,\"total_tokens\":54}}\n\n";
+
+	private static final String DONE = "data: [DONE]\n\n";
+
+	@Test
+	void countsNonEmptyContentChunksWhenTheStreamHasNoUsage() {
+		CompletionScanner scanner = new CompletionScanner();
+		assertThat(scanner.scan(bytes(ROLE_CHUNK))).as("an empty first delta is no token").isFalse();
+		assertThat(scanner.scan(bytes(chunk("Hello")))).isTrue();
+		assertThat(scanner.scan(bytes(chunk(" world")))).isTrue();
+		assertThat(scanner.scan(bytes(DONE))).isFalse();
+		assertThat(scanner.contentValues()).isEqualTo(2);
+		assertThat(scanner.completionTokens()).isEqualTo(-1);
+		assertThat(scanner.tokens()).isEqualTo(2);
+	}
+
+	@Test
+	void prefersTheUsageOfTheLastChunk() {
+		CompletionScanner scanner = new CompletionScanner();
+		scanner.scan(bytes(chunk("a") + chunk("b") + chunk("c")));
+		scanner.scan(bytes("data: {\"choices\":[],\"usage\":null}\n\n"));
+		scanner.scan(bytes(USAGE_CHUNK + DONE));
+		assertThat(scanner.contentValues()).isEqualTo(3);
+		assertThat(scanner.completionTokens()).isEqualTo(42);
+		assertThat(scanner.tokens()).isEqualTo(42);
+	}
+
+	@Test
+	void readsTheUsageOfANonStreamedAnswerEvenPrettyPrinted() {
+		String body = "{\n  \"id\": \"c1\",\n  \"choices\": [ { \"message\": { \"role\": \"assistant\",\n"
+				+ "    \"content\" : \"Hi there\" } } ],\n  \"usage\": { \"prompt_tokens\": 3,\n"
+				+ "    \"completion_tokens\" :\t17, \"total_tokens\": 20 }\n}";
+		CompletionScanner scanner = new CompletionScanner();
+		assertThat(scanner.scan(bytes(body))).isTrue();
+		assertThat(scanner.tokens()).isEqualTo(17);
+	}
+
+	@Test
+	void findsValuesSplitAcrossBufferBoundariesAtEveryPosition() {
+		String stream = ROLE_CHUNK + chunk("He") + chunk("llo") + chunk("\\\"quoted\\\"") + USAGE_CHUNK + DONE;
+		byte[] all = bytes(stream);
+		for (int cut = 1; cut < all.length; cut++) {
+			CompletionScanner scanner = new CompletionScanner();
+			byte[] first = new byte[cut];
+			byte[] second = new byte[all.length - cut];
+			System.arraycopy(all, 0, first, 0, cut);
+			System.arraycopy(all, cut, second, 0, second.length);
+			scanner.scan(first);
+			scanner.scan(second);
+			assertThat(scanner.contentValues()).as("cut at %d", cut).isEqualTo(3);
+			assertThat(scanner.completionTokens()).as("cut at %d", cut).isEqualTo(42);
+		}
+	}
+
+	@Test
+	void findsValuesFedOneByteAtATime() {
+		byte[] all = bytes(chunk("x") + chunk("y") + USAGE_CHUNK);
+		CompletionScanner scanner = new CompletionScanner();
+		for (byte b : all) {
+			scanner.scan(new byte[] { b });
+		}
+		assertThat(scanner.contentValues()).isEqualTo(2);
+		assertThat(scanner.tokens()).isEqualTo(42);
+	}
+
+	@Test
+	void ignoresKeyLikeWordsInsideGeneratedText() {
+		String tricky = chunk("\\\"content\\\":\\\"x\\\" and \\\"completion_tokens\\\":99")
+				+ "data: {\"choices\":[{\"delta\":{\"content\":\"content\"}}]}\n\n"
+				+ "data: {\"note\":\"completion_tokens\",\"content\":null,\"text\":\"\"}\n\n";
+		CompletionScanner scanner = new CompletionScanner();
+		scanner.scan(bytes(tricky));
+		assertThat(scanner.contentValues()).isEqualTo(2);
+		assertThat(scanner.completionTokens()).isEqualTo(-1);
+	}
+
+	@Test
+	void countsTextCompletionsReasoningAndToolArguments() {
+		String stream = "data: {\"choices\":[{\"text\":\"Once\"}]}\n\n"
+				+ "data: {\"choices\":[{\"delta\":{\"reasoning_content\":\"Hmm\"}}]}\n\n"
+				+ "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"function\":{\"arguments\":\"{\\\"a\\\"\"}}]}}]}\n\n";
+		CompletionScanner scanner = new CompletionScanner();
+		scanner.scan(bytes(stream));
+		assertThat(scanner.contentValues()).isEqualTo(3);
+	}
+
+	@Test
+	void recoversAfterATruncatedLine() {
+		CompletionScanner scanner = new CompletionScanner();
+		scanner.scan(bytes("data: {\"choices\":[{\"delta\":{\"content\":\"cut off here\n\n"));
+		scanner.scan(bytes(chunk("next")));
+		assertThat(scanner.contentValues()).isEqualTo(2);
+	}
+
+	@Test
+	void readsDataBuffersInPlaceWithoutMovingOrReleasingThem() {
+		NettyDataBufferFactory factory = new NettyDataBufferFactory(PooledByteBufAllocator.DEFAULT);
+		DataBuffer buffer = factory.allocateBuffer(256);
+		buffer.write(bytes("xx" + chunk("Hi") + USAGE_CHUNK));
+		buffer.readPosition(2);
+		int readable = buffer.readableByteCount();
+		CompletionScanner scanner = new CompletionScanner();
+		assertThat(scanner.scan(buffer)).isTrue();
+		assertThat(buffer.readPosition()).isEqualTo(2);
+		assertThat(buffer.readableByteCount()).isEqualTo(readable);
+		assertThat(scanner.tokens()).isEqualTo(42);
+		assertThat(DataBufferUtils.release(buffer)).as("still ours to release").isTrue();
+
+		DataBuffer heap = DefaultDataBufferFactory.sharedInstance.wrap(bytes(chunk("A")));
+		assertThat(new CompletionScanner().scan(heap)).isTrue();
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+}
