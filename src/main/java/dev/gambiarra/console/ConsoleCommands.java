@@ -1,5 +1,6 @@
 package dev.gambiarra.console;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
@@ -14,25 +15,27 @@ import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jline.terminal.Attributes;
+import org.jspecify.annotations.Nullable;
 import org.jline.terminal.Terminal;
-import org.jline.utils.NonBlockingReader;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.core.env.Environment;
 import org.springframework.shell.core.command.CommandContext;
 import org.springframework.shell.core.command.annotation.Argument;
 import org.springframework.shell.core.command.annotation.Command;
 import org.springframework.shell.core.command.annotation.Option;
 import org.springframework.stereotype.Component;
 
+import dev.gambiarra.cli.CliException;
 import dev.gambiarra.events.EventBus;
 import dev.gambiarra.events.HubEvent;
 import dev.gambiarra.rooms.CreatedRoom;
@@ -47,10 +50,11 @@ import dev.gambiarra.web.HubException;
  * HTTP, no credentials (whoever holds the terminal holds the hub).
  */
 @Component
-@ConditionalOnWebApplication
 class ConsoleCommands {
 
-	private static final String GROUP = "Hub console";
+	private static final String GROUP = "Hub console (inside the running hub)";
+
+	private static final int TAIL_QUEUE = 10_000;
 
 	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
@@ -64,8 +68,11 @@ class ConsoleCommands {
 
 	private final ObjectProvider<Terminal> terminal;
 
+	private final boolean oneShot;
+
 	ConsoleCommands(RoomService rooms, EventBus events, JsonMapper json, ObjectProvider<ParticipantStats> stats,
-			ObjectProvider<Terminal> terminal) {
+			ObjectProvider<Terminal> terminal, Environment environment) {
+		this.oneShot = Launcher.CLI_MODE.equals(environment.getProperty(Launcher.MODE_PROPERTY));
 		this.rooms = rooms;
 		this.events = events;
 		this.json = json;
@@ -75,6 +82,7 @@ class ConsoleCommands {
 
 	@Command(name = { "room", "list" }, group = GROUP, description = "List the rooms on this hub")
 	void list(CommandContext context) {
+		insideHub("room list");
 		PrintWriter out = context.outputWriter();
 		List<Room> all = sortedRooms();
 		if (all.isEmpty()) {
@@ -93,6 +101,7 @@ class ConsoleCommands {
 	@Command(name = { "room", "show" }, group = GROUP,
 			description = "Show a room and its participants: status, in-flight requests, tokens/s")
 	void show(@Argument(index = 0, description = "room code") String code, CommandContext context) {
+		insideHub("room show");
 		Room room = require(code);
 		PrintWriter out = context.outputWriter();
 		out.println("Room " + room.code() + " \"" + room.name() + "\" " + (room.isProtected() ? "(protected)" : "(open)")
@@ -123,8 +132,10 @@ class ConsoleCommands {
 
 	@Command(name = { "room", "create" }, group = GROUP, description = "Create a room")
 	void create(@Argument(index = 0, description = "room name") String name,
-			@Option(longName = "password", description = "room password (optional)", defaultValue = "") String password,
+			@Option(longName = "password", description = "room password (optional)") @Nullable String password,
 			CommandContext context) {
+		password = (password != null) ? password : "";
+		insideHub("room create");
 		CreatedRoom created = this.rooms.create(name, password.isEmpty() ? null : password).block(Duration.ofSeconds(30));
 		PrintWriter out = context.outputWriter();
 		out.println("Created room " + created.room().code() + " \"" + created.room().name() + "\""
@@ -134,6 +145,7 @@ class ConsoleCommands {
 
 	@Command(name = { "room", "close" }, group = GROUP, description = "Close a room; its participants are dropped")
 	String close(@Argument(index = 0, description = "room code") String code) {
+		insideHub("room close");
 		Room room = require(code);
 		this.rooms.close(room, "closed from the hub console");
 		return "Closed room " + room.code();
@@ -142,6 +154,7 @@ class ConsoleCommands {
 	@Command(name = { "room", "kick" }, group = GROUP, description = "Remove a participant from a room")
 	String kick(@Argument(index = 0, description = "room code") String code,
 			@Argument(index = 1, description = "participant id") String participantId) {
+		insideHub("room kick");
 		Room room = require(code);
 		try {
 			this.rooms.kick(room, participantId);
@@ -154,40 +167,49 @@ class ConsoleCommands {
 
 	@Command(name = "events", group = GROUP,
 			description = "Tail events of the whole hub, or of one room, until a key is pressed")
-	void tail(@Argument(index = 0, description = "room code (all rooms when omitted)", defaultValue = "") String code,
+	void tail(@Argument(index = 0, description = "room code (all rooms when omitted)") @Nullable String code,
 			@Option(longName = "count", description = "stop after this many events (0: until a key)",
 					defaultValue = "0") int count,
 			@Option(longName = "seconds", description = "stop after this many seconds (0: until a key)",
 					defaultValue = "0") int seconds,
 			CommandContext context) throws InterruptedException {
+		code = (code != null) ? code : "";
+		insideHub("events");
 		PrintWriter out = context.outputWriter();
 		Flux<HubEvent> source = code.isBlank() ? this.events.all() : this.events.room(require(code).code());
-		CountDownLatch done = new CountDownLatch(1);
-		AtomicInteger seen = new AtomicInteger();
-		Disposable subscription = source.subscribe((event) -> {
-			synchronized (out) {
-				out.println(format(event));
-				out.flush();
-			}
-			if (count > 0 && seen.incrementAndGet() >= count) {
-				done.countDown();
-			}
-		}, (error) -> done.countDown(), done::countDown);
-		synchronized (out) {
-			out.println("Tailing events of " + (code.isBlank() ? "all rooms" : "room " + code.toUpperCase(Locale.ROOT))
-					+ ((count > 0 || seconds > 0) ? "" : "; press any key to stop"));
-			out.flush();
-		}
+		// Events arrive on whatever thread published them (often an event loop): they are only queued there, and
+		// this console thread does the (blocking) terminal writes.
+		BlockingQueue<HubEvent> queue = new LinkedBlockingQueue<>(TAIL_QUEUE);
+		AtomicBoolean ended = new AtomicBoolean();
+		Disposable subscription = source.subscribe(queue::offer, (error) -> ended.set(true), () -> ended.set(true));
+		out.println("Tailing events of " + (code.isBlank() ? "all rooms" : "room " + code.toUpperCase(Locale.ROOT))
+				+ ((count > 0 || seconds > 0) ? "" : "; press any key to stop"));
+		out.flush();
+		long deadline = (seconds > 0) ? System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds) : Long.MAX_VALUE;
+		KeyWatch keys = KeyWatch.open((count == 0 && seconds == 0) ? this.terminal.getIfAvailable() : null);
+		int seen = 0;
 		try {
-			waitForEnd(done, seconds, count == 0 && seconds == 0);
+			while (System.nanoTime() < deadline && (count == 0 || seen < count)) {
+				HubEvent event = queue.poll(keys.active() ? 10 : 100, TimeUnit.MILLISECONDS);
+				if (event != null) {
+					out.println(format(event));
+					out.flush();
+					seen++;
+				}
+				else if (ended.get() || keys.pressed()) {
+					break;
+				}
+			}
 		}
 		finally {
 			subscription.dispose();
+			keys.close();
 		}
 	}
 
 	@Command(name = "stats", group = GROUP, description = "Show hub statistics")
 	void stats(CommandContext context) {
+		insideHub("stats");
 		PrintWriter out = context.outputWriter();
 		int participants = 0;
 		int[] byStatus = new int[ParticipantStatus.values().length];
@@ -216,28 +238,57 @@ class ConsoleCommands {
 		out.println("Threads:            " + ManagementFactory.getThreadMXBean().getThreadCount());
 	}
 
-	private void waitForEnd(CountDownLatch done, int seconds, boolean untilKey) throws InterruptedException {
-		long deadline = (seconds > 0) ? System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds) : Long.MAX_VALUE;
-		Terminal term = untilKey ? this.terminal.getIfAvailable() : null;
-		boolean keys = term != null && !Terminal.TYPE_DUMB.equals(term.getType())
-				&& !Terminal.TYPE_DUMB_COLOR.equals(term.getType());
-		Attributes previous = keys ? term.enterRawMode() : null;
-		try {
-			NonBlockingReader reader = keys ? term.reader() : null;
-			while (!done.await(keys ? 10 : 100, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
-				if (reader != null && reader.read(90) >= 0) {
-					return;
-				}
+	/** Console commands act on this JVM's hub; as one-shot commands there is no hub here to act on. */
+	private void insideHub(String command) {
+		if (this.oneShot) {
+			throw new CliException(CliException.USAGE, "'" + command
+					+ "' runs in the hub's own console (start the hub in a terminal); against a remote hub use "
+					+ "'list', 'create', 'monitor' or 'chat' with --hub URL");
+		}
+	}
+
+	/** Watches the terminal for a key press in raw mode; inactive without a real terminal. */
+	private static final class KeyWatch {
+
+		private final @Nullable Terminal terminal;
+
+		private final @Nullable Attributes previous;
+
+		private KeyWatch(@Nullable Terminal terminal, @Nullable Attributes previous) {
+			this.terminal = terminal;
+			this.previous = previous;
+		}
+
+		static KeyWatch open(@Nullable Terminal terminal) {
+			if (terminal == null || Terminal.TYPE_DUMB.equals(terminal.getType())
+					|| Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())) {
+				return new KeyWatch(null, null);
+			}
+			return new KeyWatch(terminal, terminal.enterRawMode());
+		}
+
+		boolean active() {
+			return this.terminal != null;
+		}
+
+		boolean pressed() {
+			if (this.terminal == null) {
+				return false;
+			}
+			try {
+				return this.terminal.reader().read(90) >= 0;
+			}
+			catch (IOException ex) {
+				return false;
 			}
 		}
-		catch (java.io.IOException ex) {
-			done.await();
-		}
-		finally {
-			if (previous != null) {
-				term.setAttributes(previous);
+
+		void close() {
+			if (this.terminal != null && this.previous != null) {
+				this.terminal.setAttributes(this.previous);
 			}
 		}
+
 	}
 
 	private String format(HubEvent event) {

@@ -57,7 +57,7 @@ public final class Launcher {
 		defaults.put(MODE_PROPERTY, CLI_MODE);
 		defaults.put("logging.level.root", "warn");
 		defaults.put("logging.level.org.jline", "error");
-		defaults.put("spring.main.register-shutdown-hook", "true");
+		defaults.put("spring.main.lazy-initialization", "true");
 		app.setDefaultProperties(defaults);
 		return args;
 	}

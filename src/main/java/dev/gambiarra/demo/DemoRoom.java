@@ -84,8 +84,8 @@ class DemoRoom implements SmartLifecycle {
 			.subscribe((tick) -> keepAlive(room));
 		String port = this.environment.getProperty("local.server.port", "3000");
 		logger.info("Demo room {} is ready, served by the built-in test LLM. Try: curl http://localhost:{}/rooms/{}"
-				+ "/v1/chat/completions -H 'Content-Type: application/json' -d '{{\"model\":\"*\",\"messages\":"
-				+ "[{{\"role\":\"user\",\"content\":\"hi\"}}]}}'", room.code(), port, room.code());
+				+ "/v1/chat/completions -H 'Content-Type: application/json' -d '{\"model\":\"*\",\"messages\":"
+				+ "[{\"role\":\"user\",\"content\":\"hi\"}]}'", room.code(), port, room.code());
 	}
 
 	private Registration registration(TestLlmServer server) {

@@ -125,6 +125,11 @@ public final class TestLlmServer implements AutoCloseable {
 		this.server.disposeNow(Duration.ofSeconds(5));
 	}
 
+	/** Blocks until the server is closed (by {@link #close()} or another thread). */
+	public void onClose() {
+		this.server.onDispose().block();
+	}
+
 	/** Stops at once, for shutdown hooks. */
 	public void closeQuietly() {
 		this.server.dispose();
