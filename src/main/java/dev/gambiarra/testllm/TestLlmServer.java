@@ -18,6 +18,7 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -58,6 +59,12 @@ public final class TestLlmServer implements AutoCloseable {
 	private final AtomicLong handled = new AtomicLong();
 
 	private final ConcurrentLinkedDeque<JsonNode> recorded = new ConcurrentLinkedDeque<>();
+
+	static {
+		// Jackson builds and caches its (de)serializers under a lock on first use; do that here, once, rather than
+		// on event loops racing for it under load.
+		JSON.writeValueAsString(JSON.readTree("{\"a\":[1,\"b\",{\"c\":null,\"d\":1.5,\"e\":true}]}"));
+	}
 
 	private TestLlmServer(TestLlmOptions options) {
 		this.options = options;
@@ -256,10 +263,12 @@ public final class TestLlmServer implements AutoCloseable {
 		ObjectNode first = envelope(id, "chat.completion.chunk", created, model);
 		delta(first).put("role", "assistant").put("content", "");
 		events.add(data(first));
+		// Content chunks are most of the traffic (the benchmark streams 64 per answer): built from a fixed prefix
+		// and suffix around the escaped text instead of a JSON tree each.
+		String prefix = "data: {\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":" + created
+				+ ",\"model\":" + quote(model) + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":";
 		for (String chunk : chunks) {
-			ObjectNode node = envelope(id, "chat.completion.chunk", created, model);
-			delta(node).put("content", chunk);
-			events.add(data(node));
+			events.add(prefix + quote(chunk) + "},\"finish_reason\":null}]}\n\n");
 		}
 		int index = 0;
 		for (ToolCall call : turn.toolCalls()) {
@@ -391,6 +400,10 @@ public final class TestLlmServer implements AutoCloseable {
 			.put("prompt_tokens", prompt)
 			.put("completion_tokens", completion)
 			.put("total_tokens", prompt + completion);
+	}
+
+	private static String quote(String text) {
+		return "\"" + new String(JsonStringEncoder.getInstance().quoteAsCharArray(text)) + "\"";
 	}
 
 	private static String data(JsonNode node) {

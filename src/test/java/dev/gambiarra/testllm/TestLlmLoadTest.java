@@ -30,9 +30,10 @@ class TestLlmLoadTest {
 					.flatMap((i) -> client.post()
 						.uri("/v1/chat/completions")
 						.send((req, out) -> out.sendString(Mono.just(body)))
-						.responseContent()
-						.asString()
-						.reduce(0, (count, text) -> count + countData(text)), STREAMS)
+						.responseSingle((response, content) -> content.asString()
+							.defaultIfEmpty("")
+							.map((text) -> (response.status().code() == 200) ? countData(text) : -response.status().code())),
+							STREAMS)
 					.collectList()
 					.block(Duration.ofSeconds(60));
 				Duration took = Duration.ofNanos(System.nanoTime() - start);
