@@ -135,4 +135,10 @@ class DemoRoom implements SmartLifecycle {
 		return this.running;
 	}
 
+	@Override
+	public boolean isPauseable() {
+		// Stopping closes the embedded test LLM for good; a paused test context could not restart it.
+		return false;
+	}
+
 }

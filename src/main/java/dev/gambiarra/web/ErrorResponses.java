@@ -1,6 +1,5 @@
 package dev.gambiarra.web;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -92,7 +91,7 @@ class ErrorResponses implements WebExceptionHandler {
 	}
 
 	static HubException tooLarge() {
-		return new HubException(HttpStatus.PAYLOAD_TOO_LARGE, "Request body too large", "request_too_large");
+		return new HubException(HttpStatus.CONTENT_TOO_LARGE, "Request body too large", "request_too_large");
 	}
 
 	private static HubException notFound() {
@@ -141,10 +140,6 @@ class ErrorResponses implements WebExceptionHandler {
 			current = current.getCause();
 		}
 		return null;
-	}
-
-	static byte[] utf8(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 }

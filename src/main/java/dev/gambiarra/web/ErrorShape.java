@@ -36,14 +36,13 @@ public enum ErrorShape {
 	}
 
 	static String openAiType(HttpStatus status) {
-		return switch (status) {
-			case BAD_REQUEST, CONFLICT, UNSUPPORTED_MEDIA_TYPE -> "invalid_request_error";
-			case UNAUTHORIZED -> "authentication_error";
-			case FORBIDDEN -> "permission_error";
-			case NOT_FOUND -> "not_found_error";
-			case PAYLOAD_TOO_LARGE -> "request_too_large";
-			case TOO_MANY_REQUESTS -> "rate_limit_error";
-			case GATEWAY_TIMEOUT -> "timeout_error";
+		return switch (status.value()) {
+			case 401 -> "authentication_error";
+			case 403 -> "permission_error";
+			case 404 -> "not_found_error";
+			case 413 -> "request_too_large";
+			case 429 -> "rate_limit_error";
+			case 504 -> "timeout_error";
 			default -> status.is5xxServerError() ? "api_error" : "invalid_request_error";
 		};
 	}

@@ -26,7 +26,7 @@ import org.springframework.shell.core.command.CommandContext;
 import org.springframework.shell.core.command.CommandRegistry;
 import org.springframework.shell.core.command.ParsedInput;
 
-import dev.gambiarra.HubTest;
+import dev.gambiarra.support.DemoHubTest;
 import dev.gambiarra.events.EventBus;
 import dev.gambiarra.rooms.CreatedRoom;
 import dev.gambiarra.rooms.Participant;
@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The one-shot client commands, called directly, against a real hub on a random port. */
-@HubTest
+@DemoHubTest
 class ClientCommandsTest {
 
 	@LocalServerPort

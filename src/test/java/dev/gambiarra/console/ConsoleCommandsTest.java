@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
-import dev.gambiarra.HubTest;
+import dev.gambiarra.support.DemoHubTest;
 import dev.gambiarra.events.EventBus;
 import dev.gambiarra.rooms.CreatedRoom;
 import dev.gambiarra.rooms.Registration;
@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The admin console's commands, parsed by Spring Shell and run against the live hub state. */
-@HubTest
+@DemoHubTest
 class ConsoleCommandsTest {
 
 	@Autowired

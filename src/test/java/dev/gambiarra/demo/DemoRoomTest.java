@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-import dev.gambiarra.HubTest;
+import dev.gambiarra.support.DemoHubTest;
 import dev.gambiarra.rooms.Participant;
 import dev.gambiarra.rooms.Room;
 import dev.gambiarra.rooms.RoomService;
@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** A fresh hub has the demo room, its test LLM answers, and it never goes offline. */
-@HubTest
+@DemoHubTest
 class DemoRoomTest {
 
 	@LocalServerPort

@@ -1,4 +1,4 @@
-package dev.gambiarra;
+package dev.gambiarra.support;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -17,6 +17,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 		properties = { "server.address=127.0.0.1", "gambiarra.demo.enabled=true", "gambiarra.demo.heartbeat=100ms",
 				"gambiarra.demo.delay=0ms", "gambiarra.cli.heartbeat-interval=100ms",
 				"gambiarra.cli.monitor-refresh=200ms" })
-public @interface HubTest {
+public @interface DemoHubTest {
 
 }

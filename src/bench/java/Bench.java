@@ -1,0 +1,653 @@
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Gambiarra's benchmark: the hub's overhead over calling a participant directly.
+ *
+ * It starts the built-in test LLM and the hub from the packaged jar as two separate processes, joins the test LLM
+ * to a room, and drives load from this (third) process. Each scenario runs DIRECT (client -> test LLM) and VIA HUB
+ * (client -> hub room -> test LLM) rounds interleaved in the same run, checks every response (status, chunk count,
+ * content, [DONE]) and reports p50/p99 time to first chunk and total, requests/s, chunks/s, hub CPU per request and
+ * hub peak RSS. A run with any error is reported as failed.
+ *
+ * Usage: java src/bench/java/Bench.java <jar> [quick]  (the `bench` Maven profile does this after packaging)
+ */
+public class Bench {
+
+	static final int CHUNKS = 64;
+
+	static final HttpClient HTTP = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(5))
+		.executor(Executors.newFixedThreadPool(4, (runnable) -> {
+			Thread thread = new Thread(runnable, "bench-http");
+			thread.setDaemon(true);
+			return thread;
+		}))
+		.build();
+
+	static boolean quick;
+
+	static Process hub;
+
+	static Process llm;
+
+	static String hubUrl;
+
+	static String llmUrl;
+
+	static String roomCode;
+
+	static final List<Map<String, Object>> results = new ArrayList<>();
+
+	static final List<String> failures = new ArrayList<>();
+
+	public static void main(String[] args) throws Exception {
+		if (args.length < 1) {
+			System.err.println("usage: java Bench.java <gambiarra.jar> [quick]");
+			System.exit(2);
+		}
+		Path jar = Path.of(args[0]);
+		quick = args.length > 1 && args[1].equals("quick");
+		Path out = Path.of("target", "bench");
+		Files.createDirectories(out);
+		try {
+			int llmPort = freePort();
+			int hubPort = freePort();
+			llm = start(out.resolve("test-llm.log"), "java", "-jar", jar.toString(), "test-llm", "--port",
+					String.valueOf(llmPort), "--chunks", String.valueOf(CHUNKS));
+			String hubOpts = System.getenv().getOrDefault("HUB_JAVA_OPTS", "-XX:+UseSerialGC -Xmx256m -Xss512k");
+			List<String> hubCommand = new ArrayList<>(List.of("java"));
+			hubCommand.addAll(List.of(hubOpts.trim().split("\\s+")));
+			hubCommand.addAll(List.of("-Dserver.port=" + hubPort, "-Dserver.address=127.0.0.1",
+					"-Dgambiarra.demo.enabled=false", "-Dgambiarra.console.enabled=false",
+					"-Dlogging.level.dev.gambiarra=WARN", "-jar", jar.toString()));
+			long hubStart = System.nanoTime();
+			hub = start(out.resolve("hub.log"), hubCommand.toArray(String[]::new));
+			llmUrl = "http://127.0.0.1:" + llmPort;
+			hubUrl = "http://127.0.0.1:" + hubPort;
+			awaitHealthy(llmUrl + "/v1/models");
+			awaitHealthy(hubUrl + "/health");
+			double startupMs = (System.nanoTime() - hubStart) / 1e6;
+			System.out.printf(Locale.ROOT, "hub started: /health 200 after %.0f ms (process start to first 200)%n",
+					startupMs);
+			setUpRoom();
+			Map<String, Object> startup = new LinkedHashMap<>();
+			startup.put("scenario", "startup to /health 200");
+			startup.put("ms", Math.round(startupMs));
+			results.add(startup);
+
+			int rounds = quick ? 1 : 3;
+			Duration round = Duration.ofSeconds(quick ? 2 : 5);
+			warmUp();
+			compare("non-stream c=1", false, 1, rounds, round);
+			compare("stream 64 chunks c=1", true, 1, rounds, round);
+			compare("stream 64 chunks c=64", true, 64, rounds, round);
+			compare("non-stream c=256", false, 256, rounds, round);
+			slowStreams(quick ? 200 : 1000);
+			fanOut(quick ? 200 : 1000, quick ? 5 : 20);
+		}
+		finally {
+			stop(hub);
+			stop(llm);
+		}
+		report(out);
+		if (!failures.isEmpty()) {
+			System.err.println("BENCHMARK FAILED: " + failures.size() + " problem(s); first: " + failures.get(0));
+			System.exit(1);
+		}
+	}
+
+	// ---- scenarios ---------------------------------------------------------------------------------------------
+
+	static String chatBody(boolean stream, String extra) {
+		return "{\"model\":\"MODEL\",\"stream\":" + stream + extra
+				+ ",\"messages\":[{\"role\":\"user\",\"content\":\"benchmark the gambiarra hub please\"}]}";
+	}
+
+	static String direct() {
+		return llmUrl + "/v1/chat/completions";
+	}
+
+	static String via() {
+		return hubUrl + "/rooms/" + roomCode + "/v1/chat/completions";
+	}
+
+	static void warmUp() throws Exception {
+		Duration warm = Duration.ofSeconds(quick ? 2 : 6);
+		runRound(via(), "bench", true, 16, warm, "");
+		runRound(via(), "bench", false, 16, warm, "");
+		runRound(direct(), "test-llm", true, 16, warm, "");
+	}
+
+	static void compare(String name, boolean stream, int concurrency, int rounds, Duration length) throws Exception {
+		Stats directStats = new Stats();
+		Stats viaStats = new Stats();
+		for (int i = 0; i < rounds; i++) {
+			directStats.add(runRound(direct(), "test-llm", stream, concurrency, length, ""));
+			long cpuBefore = cpuTicks(hub);
+			Round viaRound = runRound(via(), "bench", stream, concurrency, length, "");
+			viaStats.cpuTicks += cpuTicks(hub) - cpuBefore;
+			viaStats.add(viaRound);
+		}
+		record(name, directStats, viaStats);
+	}
+
+	static void slowStreams(int count) throws Exception {
+		String extra = ",\"test_llm\":{\"chunks\":32,\"delay_ms\":100}";
+		Stats directStats = new Stats();
+		Stats viaStats = new Stats();
+		directStats.add(burst(direct(), "test-llm", count, extra));
+		long cpuBefore = cpuTicks(hub);
+		viaStats.add(burst(via(), "bench", count, extra));
+		viaStats.cpuTicks += cpuTicks(hub) - cpuBefore;
+		record(count + " concurrent slow streams (32 chunks x 100 ms)", directStats, viaStats);
+	}
+
+	/** {@code count} streams started together, each checked; measures how the hub holds many open streams. */
+	static Round burst(String url, String model, int count, String extra) throws Exception {
+		Round round = new Round();
+		String body = chatBody(true, extra).replace("MODEL", model);
+		long start = System.nanoTime();
+		List<CompletableFuture<Void>> all = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			all.add(streamOnce(url, body, round, 32));
+		}
+		CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+		round.elapsedNanos = System.nanoTime() - start;
+		return round;
+	}
+
+	static void fanOut(int subscribers, int events) throws Exception {
+		List<ConcurrentLinkedQueue<long[]>> seen = new ArrayList<>();
+		CountDownLatch connected = new CountDownLatch(subscribers);
+		Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
+		ConcurrentLinkedQueue<Long> delays = new ConcurrentLinkedQueue<>();
+		List<CompletableFuture<HttpResponse<Void>>> streams = new ArrayList<>();
+		for (int i = 0; i < subscribers; i++) {
+			HttpRequest request = HttpRequest.newBuilder(URI.create(hubUrl + "/rooms/" + roomCode + "/events"))
+				.header("Accept", "text/event-stream")
+				.build();
+			streams.add(HTTP.sendAsync(request, HttpResponse.BodyHandlers.fromLineSubscriber(new LineSink() {
+				@Override
+				public void onNext(String line) {
+					if (line.startsWith("event:connected") || line.startsWith("event: connected")) {
+						connected.countDown();
+					}
+					else if (line.contains("\"id\":\"fanout-")) {
+						long now = System.nanoTime();
+						int at = line.indexOf("\"id\":\"fanout-") + 6;
+						String id = line.substring(at, line.indexOf('"', at));
+						Long sent = sentAt.get(id);
+						if (sent != null) {
+							delays.add(now - sent);
+						}
+					}
+					request(1);
+				}
+			})));
+		}
+		if (!connected.await(60, TimeUnit.SECONDS)) {
+			failures.add("fan-out: only " + (subscribers - connected.getCount()) + " of " + subscribers
+					+ " subscribers connected");
+		}
+		long expected = 0;
+		for (int i = 0; i < events; i++) {
+			String id = "fanout-" + i;
+			String join = "{\"id\":\"" + id + "\",\"nickname\":\"fan\",\"model\":\"m\",\"endpoint\":\"" + llmUrl
+					+ "\"}";
+			sentAt.put(id, System.nanoTime());
+			HttpResponse<String> response = HTTP.send(post(hubUrl + "/rooms/" + roomCode + "/join", join),
+					HttpResponse.BodyHandlers.ofString());
+			if (response.statusCode() != 201) {
+				failures.add("fan-out join answered " + response.statusCode());
+			}
+			expected += subscribers;
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+			while (delays.size() < expected && System.nanoTime() < deadline) {
+				TimeUnit.MILLISECONDS.sleep(1);
+			}
+			HTTP.send(HttpRequest.newBuilder(URI.create(hubUrl + "/rooms/" + roomCode + "/leave/" + id))
+				.DELETE()
+				.build(), HttpResponse.BodyHandlers.discarding());
+		}
+		streams.forEach((stream) -> stream.cancel(true));
+		List<Long> sorted = new ArrayList<>(delays);
+		Collections.sort(sorted);
+		if (sorted.size() < expected) {
+			failures.add("fan-out: " + sorted.size() + " of " + expected + " deliveries arrived");
+		}
+		Map<String, Object> row = new LinkedHashMap<>();
+		row.put("scenario", "SSE fan-out to " + subscribers + " subscribers (" + events + " events)");
+		row.put("deliveries", sorted.size());
+		row.put("deliveryP50Ms", ms(percentile(sorted, 50)));
+		row.put("deliveryP99Ms", ms(percentile(sorted, 99)));
+		row.put("hubPeakRssMiB", peakRssMiB(hub));
+		results.add(row);
+		System.out.printf(Locale.ROOT, "%-48s deliveries %d  p50 %.2f ms  p99 %.2f ms%n", row.get("scenario"),
+				sorted.size(), ms(percentile(sorted, 50)), ms(percentile(sorted, 99)));
+	}
+
+	// ---- load engine -------------------------------------------------------------------------------------------
+
+	static final class Round {
+
+		final ConcurrentLinkedQueue<Long> firstChunk = new ConcurrentLinkedQueue<>();
+
+		final ConcurrentLinkedQueue<Long> total = new ConcurrentLinkedQueue<>();
+
+		final AtomicLong chunks = new AtomicLong();
+
+		final AtomicInteger errors = new AtomicInteger();
+
+		long elapsedNanos;
+
+	}
+
+	static final class Stats {
+
+		final List<Long> firstChunk = new ArrayList<>();
+
+		final List<Long> total = new ArrayList<>();
+
+		long chunks;
+
+		long requests;
+
+		long errors;
+
+		long nanos;
+
+		long cpuTicks;
+
+		void add(Round round) {
+			this.firstChunk.addAll(round.firstChunk);
+			this.total.addAll(round.total);
+			this.chunks += round.chunks.get();
+			this.requests += round.total.size();
+			this.errors += round.errors.get();
+			this.nanos += round.elapsedNanos;
+		}
+
+		double perSecond(long count) {
+			return count / (this.nanos / 1e9);
+		}
+
+	}
+
+	/** {@code concurrency} clients each sending requests back to back for {@code length}. */
+	static Round runRound(String url, String model, boolean stream, int concurrency, Duration length, String extra)
+			throws Exception {
+		Round round = new Round();
+		String body = chatBody(stream, extra).replace("MODEL", model);
+		long start = System.nanoTime();
+		long deadline = start + length.toNanos();
+		List<CompletableFuture<Void>> clients = new ArrayList<>();
+		for (int i = 0; i < concurrency; i++) {
+			clients.add(loop(url, body, stream, deadline, round));
+		}
+		CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(length.toSeconds() + 120,
+				TimeUnit.SECONDS);
+		round.elapsedNanos = System.nanoTime() - start;
+		return round;
+	}
+
+	static CompletableFuture<Void> loop(String url, String body, boolean stream, long deadline, Round round) {
+		if (System.nanoTime() >= deadline) {
+			return CompletableFuture.completedFuture(null);
+		}
+		CompletableFuture<Void> one = stream ? streamOnce(url, body, round, CHUNKS) : plainOnce(url, body, round);
+		return one.thenCompose((ignored) -> loop(url, body, stream, deadline, round));
+	}
+
+	static CompletableFuture<Void> plainOnce(String url, String body, Round round) {
+		long start = System.nanoTime();
+		return HTTP.sendAsync(post(url, body), HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
+			long elapsed = System.nanoTime() - start;
+			if (error != null || response.statusCode() != 200 || !response.body().contains("\"content\":\"")
+					|| !response.body().contains("\"usage\"")) {
+				fail(round, "non-stream " + url + ": "
+						+ ((error != null) ? error : response.statusCode() + " " + clip(response.body())));
+				return null;
+			}
+			round.firstChunk.add(elapsed);
+			round.total.add(elapsed);
+			round.chunks.incrementAndGet();
+			return null;
+		});
+	}
+
+	static CompletableFuture<Void> streamOnce(String url, String body, Round round, int expectedContentChunks) {
+		long start = System.nanoTime();
+		StreamCheck check = new StreamCheck(start);
+		return HTTP.sendAsync(post(url, body), HttpResponse.BodyHandlers.fromLineSubscriber(check))
+			.handle((response, error) -> {
+				long elapsed = System.nanoTime() - start;
+				String problem = (error != null) ? error.toString()
+						: (response.statusCode() != 200) ? "status " + response.statusCode()
+								: check.problem(expectedContentChunks);
+				if (problem != null) {
+					fail(round, "stream " + url + ": " + problem);
+					return null;
+				}
+				round.firstChunk.add(check.firstChunkAt - start);
+				round.total.add(elapsed);
+				round.chunks.addAndGet(check.dataLines);
+				return null;
+			});
+	}
+
+	/** Checks one streamed answer: ordered content chunks, numbered by the test LLM, then [DONE]. */
+	static final class StreamCheck extends LineSink {
+
+		final long start;
+
+		long firstChunkAt;
+
+		int dataLines;
+
+		int contentChunks;
+
+		boolean done;
+
+		boolean afterDone;
+
+		StreamCheck(long start) {
+			this.start = start;
+		}
+
+		@Override
+		public void onNext(String line) {
+			if (line.startsWith("data:")) {
+				if (this.dataLines++ == 0) {
+					this.firstChunkAt = System.nanoTime();
+				}
+				if (this.done) {
+					this.afterDone = true;
+				}
+				if (line.contains("[DONE]")) {
+					this.done = true;
+				}
+				else if (line.contains("\"content\":\"") && !line.contains("\"content\":\"\"")) {
+					this.contentChunks++;
+				}
+			}
+			request(1);
+		}
+
+		String problem(int expectedContentChunks) {
+			if (!this.done || this.afterDone) {
+				return "no [DONE] at the end";
+			}
+			if (this.contentChunks != expectedContentChunks) {
+				return this.contentChunks + " content chunks instead of " + expectedContentChunks;
+			}
+			return null;
+		}
+
+	}
+
+	abstract static class LineSink implements Flow.Subscriber<String> {
+
+		private Flow.Subscription subscription;
+
+		@Override
+		public void onSubscribe(Flow.Subscription subscription) {
+			this.subscription = subscription;
+			subscription.request(1);
+		}
+
+		void request(long n) {
+			this.subscription.request(n);
+		}
+
+		@Override
+		public void onError(Throwable throwable) {
+		}
+
+		@Override
+		public void onComplete() {
+		}
+
+	}
+
+	static void fail(Round round, String problem) {
+		round.errors.incrementAndGet();
+		synchronized (failures) {
+			if (failures.size() < 20) {
+				failures.add(problem);
+			}
+		}
+	}
+
+	// ---- reporting ---------------------------------------------------------------------------------------------
+
+	static void record(String name, Stats direct, Stats via) {
+		Map<String, Object> row = new LinkedHashMap<>();
+		row.put("scenario", name);
+		row.put("direct", summary(direct));
+		row.put("via", summary(via));
+		double ratioP50 = ratio(percentile(via.total, 50), percentile(direct.total, 50));
+		double ratioTtfc = ratio(percentile(via.firstChunk, 50), percentile(direct.firstChunk, 50));
+		double throughput = via.perSecond(via.requests) / direct.perSecond(direct.requests);
+		row.put("latencyP50Ratio", round2(ratioP50));
+		row.put("firstChunkP50Ratio", round2(ratioTtfc));
+		row.put("throughputRatio", round2(throughput));
+		row.put("hubCpuMsPerRequest", round3(via.cpuTicks * 10.0 / Math.max(1, via.requests)));
+		row.put("hubPeakRssMiB", peakRssMiB(hub));
+		results.add(row);
+		System.out.printf(Locale.ROOT,
+				"%-48s DIRECT p50 %7.2f ms p99 %7.2f ms %8.0f req/s | VIA p50 %7.2f ms p99 %7.2f ms %8.0f req/s"
+						+ " | ratio p50 x%.2f ttfc x%.2f thr x%.2f | hub %.3f cpu-ms/req, rss %d MiB%n",
+				name, ms(percentile(direct.total, 50)), ms(percentile(direct.total, 99)),
+				direct.perSecond(direct.requests), ms(percentile(via.total, 50)), ms(percentile(via.total, 99)),
+				via.perSecond(via.requests), ratioP50, ratioTtfc, throughput, row.get("hubCpuMsPerRequest"),
+				peakRssMiB(hub));
+		if (direct.errors + via.errors > 0) {
+			failures.add(name + ": " + direct.errors + " direct and " + via.errors + " via errors");
+		}
+	}
+
+	static Map<String, Object> summary(Stats stats) {
+		Collections.sort(stats.firstChunk);
+		Collections.sort(stats.total);
+		Map<String, Object> summary = new LinkedHashMap<>();
+		summary.put("requests", stats.requests);
+		summary.put("errors", stats.errors);
+		summary.put("firstChunkP50Ms", ms(percentile(stats.firstChunk, 50)));
+		summary.put("firstChunkP99Ms", ms(percentile(stats.firstChunk, 99)));
+		summary.put("totalP50Ms", ms(percentile(stats.total, 50)));
+		summary.put("totalP99Ms", ms(percentile(stats.total, 99)));
+		summary.put("requestsPerSecond", Math.round(stats.perSecond(stats.requests)));
+		summary.put("chunksPerSecond", Math.round(stats.perSecond(stats.chunks)));
+		return summary;
+	}
+
+	static void report(Path out) throws IOException {
+		StringBuilder json = new StringBuilder("{\n  \"results\": [\n");
+		for (int i = 0; i < results.size(); i++) {
+			json.append("    ").append(toJson(results.get(i))).append(i + 1 < results.size() ? ",\n" : "\n");
+		}
+		json.append("  ],\n  \"failures\": ").append(failures.size()).append("\n}\n");
+		Files.writeString(out.resolve("results.json"), json);
+		System.out.println("results: " + out.resolve("results.json").toAbsolutePath());
+	}
+
+	@SuppressWarnings("unchecked")
+	static String toJson(Object value) {
+		if (value instanceof Map<?, ?> map) {
+			StringBuilder out = new StringBuilder("{");
+			for (Map.Entry<String, Object> entry : ((Map<String, Object>) map).entrySet()) {
+				if (out.length() > 1) {
+					out.append(", ");
+				}
+				out.append('"').append(entry.getKey()).append("\": ").append(toJson(entry.getValue()));
+			}
+			return out.append('}').toString();
+		}
+		if (value instanceof String text) {
+			return '"' + text.replace("\"", "\\\"") + '"';
+		}
+		return String.valueOf(value);
+	}
+
+	static long percentile(List<Long> sorted, int p) {
+		if (sorted.isEmpty()) {
+			return 0;
+		}
+		List<Long> copy = new ArrayList<>(sorted);
+		Collections.sort(copy);
+		int index = (int) Math.ceil(p / 100.0 * copy.size()) - 1;
+		return copy.get(Math.max(0, Math.min(copy.size() - 1, index)));
+	}
+
+	static double ms(long nanos) {
+		return round3(nanos / 1e6);
+	}
+
+	static double ratio(long a, long b) {
+		return (b == 0) ? 0 : (double) a / b;
+	}
+
+	static double round2(double v) {
+		return Math.round(v * 100) / 100.0;
+	}
+
+	static double round3(double v) {
+		return Math.round(v * 1000) / 1000.0;
+	}
+
+	static String clip(String text) {
+		return (text.length() > 200) ? text.substring(0, 200) + "…" : text;
+	}
+
+	// ---- processes ---------------------------------------------------------------------------------------------
+
+	static void setUpRoom() throws Exception {
+		HttpResponse<String> created = HTTP.send(post(hubUrl + "/rooms", "{\"name\":\"bench\"}"),
+				HttpResponse.BodyHandlers.ofString());
+		int at = created.body().indexOf("\"code\":\"") + 8;
+		roomCode = created.body().substring(at, at + 6);
+		String join = "{\"id\":\"bench\",\"nickname\":\"bench\",\"model\":\"test-llm\",\"endpoint\":\"" + llmUrl
+				+ "\",\"maxConcurrent\":5000}";
+		HttpResponse<String> joined = HTTP.send(post(hubUrl + "/rooms/" + roomCode + "/join", join),
+				HttpResponse.BodyHandlers.ofString());
+		if (joined.statusCode() != 201) {
+			throw new IllegalStateException("join failed: " + joined.statusCode() + " " + joined.body());
+		}
+		// Keep the participant online for long runs.
+		Thread heartbeat = new Thread(() -> {
+			while (true) {
+				try {
+					TimeUnit.SECONDS.sleep(5);
+					HTTP.send(post(hubUrl + "/rooms/" + roomCode + "/health", "{\"id\":\"bench\"}"),
+							HttpResponse.BodyHandlers.discarding());
+				}
+				catch (Exception ex) {
+					return;
+				}
+			}
+		}, "bench-heartbeat");
+		heartbeat.setDaemon(true);
+		heartbeat.start();
+	}
+
+	static HttpRequest post(String url, String body) {
+		return HttpRequest.newBuilder(URI.create(url))
+			.timeout(Duration.ofSeconds(60))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build();
+	}
+
+	static Process start(Path log, String... command) throws IOException {
+		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+	}
+
+	static void stop(Process process) {
+		if (process != null && process.isAlive()) {
+			process.destroy();
+			try {
+				if (!process.waitFor(15, TimeUnit.SECONDS)) {
+					process.destroyForcibly();
+				}
+			}
+			catch (InterruptedException ex) {
+				process.destroyForcibly();
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	static void awaitHealthy(String url) throws Exception {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+		while (System.nanoTime() < deadline) {
+			try {
+				HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+						HttpResponse.BodyHandlers.discarding());
+				if (response.statusCode() == 200) {
+					return;
+				}
+			}
+			catch (IOException ex) {
+				// not up yet
+			}
+			TimeUnit.MILLISECONDS.sleep(20);
+		}
+		throw new IllegalStateException(url + " did not answer 200 within 180 s");
+	}
+
+	static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	/** utime + stime of a process, in clock ticks (1/100 s on Linux). */
+	static long cpuTicks(Process process) {
+		try {
+			String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+		}
+		catch (IOException | RuntimeException ex) {
+			return 0;
+		}
+	}
+
+	static long peakRssMiB(Process process) {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+				if (line.startsWith("VmHWM:")) {
+					return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+				}
+			}
+		}
+		catch (IOException ex) {
+			// not on Linux
+		}
+		return -1;
+	}
+
+}
