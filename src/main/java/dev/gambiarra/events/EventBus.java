@@ -146,4 +146,10 @@ public class EventBus implements SmartLifecycle {
 		return this.running;
 	}
 
+	@Override
+	public boolean isPauseable() {
+		// Stopping ends every stream for good (shutdown); a paused test context could not restart it.
+		return false;
+	}
+
 }

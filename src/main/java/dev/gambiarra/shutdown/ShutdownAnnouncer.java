@@ -64,6 +64,12 @@ class ShutdownAnnouncer implements SmartLifecycle {
 	}
 
 	@Override
+	public boolean isPauseable() {
+		// Stopping tells every room the hub is going away: only for a real shutdown, not a test context pause.
+		return false;
+	}
+
+	@Override
 	public int getPhase() {
 		return DEFAULT_PHASE;
 	}
