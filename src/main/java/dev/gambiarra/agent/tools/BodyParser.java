@@ -52,11 +52,11 @@ final class BodyParser {
 			}
 			String name = openTag();
 			ParamSpec spec = properties.get(name);
-			if ((spec != null) ? spec.isObject() : looksLikeParent()) {
+			if ((spec != null) ? (spec.isObject() && !startsWithText()) : looksLikeParent()) {
 				children.add(new XmlElement(name, null, children(name, (spec != null) ? spec.properties() : Map.of())));
 			}
 			else {
-				children.add(leaf(name, spec == null || spec.raw(), spec == null || spec.trim()));
+				children.add(leaf(name, spec == null || spec.raw() || spec.isObject(), spec == null || spec.trim()));
 			}
 		}
 	}
@@ -126,6 +126,15 @@ final class BodyParser {
 			throw new Incomplete("the value");
 		}
 		return this.text.charAt(next) == '<' && !isPrefixOrStart("</", next) && !isPrefixOrStart(CDATA, next);
+	}
+
+	/** Whether the element just opened starts with text (or CDATA) rather than a tag. */
+	private boolean startsWithText() {
+		int next = skipWhitespace(this.pos);
+		if (next >= this.text.length()) {
+			throw new Incomplete("the value");
+		}
+		return this.text.charAt(next) != '<' || isPrefixOrStart(CDATA, next);
 	}
 
 	private void expectClose(String close) {

@@ -63,6 +63,11 @@ public final class ToolValidator {
 		}
 		else if (argsElements.size() == 1) {
 			parameters = argsElements.get(0).children();
+			if (argsElements.get(0).isLeaf() && !argsElements.get(0).text().isBlank()) {
+				errors.add("<args> must contain nested elements, one per parameter ("
+						+ String.join(", ", tool.params().keySet().stream().map((n) -> "<" + n + ">").toList()) + ")");
+				return new Invalid(tool.name(), String.join("; ", errors) + ".");
+			}
 			if (call.children().size() > 1) {
 				errors.add("Put every parameter inside <args>…</args>");
 			}
