@@ -3,6 +3,7 @@ package dev.gambiarra.agent;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterAll;
@@ -17,6 +18,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.gambiarra.events.EventBus;
 import dev.gambiarra.events.HubEvent;
@@ -189,6 +191,39 @@ class AgentWebSocketTests {
 		assertThat(failed.path("code").asString()).isEqualTo("no_provider");
 		assertThat(failed.path("message").asString()).contains("HTTP 503", "127.0.0.1:1/v1", "connection refused");
 		await().untilAsserted(() -> assertThat(this.events).extracting(HubEvent::type).contains("agent:error"));
+	}
+
+	@Test
+	void drivesTheTaskWithAModelFromAProtectedRoomAndTellsTheRoom() {
+		WebTestClient http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.port).build();
+		JsonNode room = http.post().uri("/rooms").bodyValue(Map.of("name", "club", "password", "s3cret"))
+			.exchange().expectStatus().isCreated().expectBody(JsonNode.class).returnResult().getResponseBody();
+		String code = room.path("room").path("code").asString();
+		http.post().uri("/rooms/" + code + "/join").bodyValue(Map.of("id", "p1", "nickname", "ana", "model",
+				"qwen", "endpoint", llm.baseUrl().replace("/v1", ""), "password", "s3cret"))
+			.exchange().expectStatus().isCreated();
+		List<HubEvent> roomEvents = new CopyOnWriteArrayList<>();
+		Disposable subscription = this.bus.room(code).subscribe(roomEvents::add);
+		try {
+			AgentTestClient wrong = connect();
+			wrong.send("{\"type\":\"session.start\",\"provider\":{\"kind\":\"room\",\"room\":\"" + code
+					+ "\",\"password\":\"nope\"}}");
+			assertThat(wrong.next("error").path("message").asString()).contains("Invalid password");
+
+			llm.reply("<attempt_completion><args><result>from the room</result></args></attempt_completion>");
+			AgentTestClient client = connect();
+			start(client, "code", "{\"kind\":\"room\",\"room\":\"" + code.toLowerCase(java.util.Locale.ROOT)
+					+ "\",\"model\":\"model:qwen\",\"password\":\"s3cret\"}");
+			client.send("{\"type\":\"user.message\",\"text\":\"hi\"}");
+			assertThat(client.next("task.completed").path("result").asString()).isEqualTo("from the room");
+			assertThat(llm.requests.get(0).path("model").asString()).isEqualTo("qwen");
+			await().untilAsserted(() -> assertThat(roomEvents).extracting(HubEvent::type)
+				.contains("agent:session-started", "llm:request", "agent:tool-call", "agent:completed"));
+			assertThat(roomEvents.toString()).doesNotContain("s3cret");
+		}
+		finally {
+			subscription.dispose();
+		}
 	}
 
 	@Test
