@@ -51,6 +51,9 @@ class AgentWebSocketTests {
 	@Autowired
 	EventBus bus;
 
+	@Autowired
+	SessionManager sessions;
+
 	final List<HubEvent> events = new CopyOnWriteArrayList<>();
 
 	final List<AgentTestClient> clients = new CopyOnWriteArrayList<>();
@@ -279,6 +282,47 @@ class AgentWebSocketTests {
 		await().atMost(Duration.ofSeconds(5)).untilTrue(llm.cancelled);
 		client.send("{\"type\":\"user.message\",\"text\":\"again\"}");
 		assertThat(client.next("task.completed").path("result").asString()).isEqualTo("second");
+	}
+
+	@Test
+	void anIdleSessionExpiresAndCannotBeResumed() {
+		AgentTestClient client = connect();
+		JsonNode started = start(client, "code", TEST);
+		assertThat(this.sessions.sweep()).isZero();
+		assertThat(this.sessions.sweep(Duration.ZERO)).isPositive();
+		JsonNode expired = client.next("error");
+		assertThat(expired.path("code").asString()).isEqualTo("session_expired");
+		assertThat(expired.path("fatal").asBoolean()).isTrue();
+		await().until(client::isClosed);
+		AgentTestClient again = connect();
+		again.send("{\"type\":\"session.resume\",\"sessionId\":\"" + started.path("sessionId").asString()
+				+ "\",\"resumeToken\":\"" + started.path("resumeToken").asString() + "\",\"lastSeq\":1}");
+		assertThat(again.next("error").path("code").asString()).isEqualTo("unknown_session");
+		await().untilAsserted(() -> assertThat(this.events).anySatisfy((event) -> {
+			assertThat(event.type()).isEqualTo("agent:error");
+			assertThat(event.data().toString()).contains("session_expired");
+		}));
+	}
+
+	@Test
+	void refusesSessionsBeyondTheLimit() {
+		int held = 0;
+		while (this.sessions.reserve()) {
+			held++;
+		}
+		try {
+			AgentTestClient client = connect();
+			client.send("{\"type\":\"session.start\",\"provider\":" + TEST + "}");
+			JsonNode error = client.next("error");
+			assertThat(error.path("code").asString()).isEqualTo("too_many_sessions");
+			await().until(client::isClosed);
+		}
+		finally {
+			for (int i = 0; i < held; i++) {
+				this.sessions.release();
+			}
+		}
+		start(connect(), "code", TEST);
 	}
 
 	@Test
