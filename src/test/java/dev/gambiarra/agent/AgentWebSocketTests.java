@@ -22,6 +22,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.gambiarra.events.EventBus;
 import dev.gambiarra.events.HubEvent;
+import dev.gambiarra.testllm.ScriptedTurn;
+import dev.gambiarra.testllm.TestLlmOptions;
+import dev.gambiarra.testllm.TestLlmServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -154,6 +157,29 @@ class AgentWebSocketTests {
 		await().untilAsserted(() -> assertThat(this.events).extracting(HubEvent::type)
 			.contains("agent:session-started", "agent:tool-call", "agent:completed"));
 		assertThat(this.events.toString()).doesNotContain("hello <b>");
+	}
+
+	@Test
+	void runsAgainstTheBuiltInTestLlmInScriptedMode() {
+		TestLlmOptions options = TestLlmOptions.defaults()
+			.withChunks(9)
+			.withScript(List.of(
+					ScriptedTurn.text("Looking.\n<search_files>\n<args>\n<path>src</path>\n<regex>TODO\\b</regex>\n"
+							+ "</args>\n</search_files>"),
+					ScriptedTurn.text("<attempt_completion>\n<args>\n<result>No TODOs left.</result>\n</args>\n"
+							+ "</attempt_completion>")));
+		try (TestLlmServer testLlm = TestLlmServer.start(options)) {
+			AgentTestClient client = connect();
+			start(client, "ask", "{\"kind\":\"openai\",\"baseUrl\":\"" + testLlm.baseUrl()
+					+ "/v1\",\"model\":\"test-llm\"}");
+			client.send("{\"type\":\"user.message\",\"text\":\"any TODOs?\"}");
+			JsonNode search = client.next("tool.request");
+			assertThat(search.path("params").path("args").path("regex").asString()).isEqualTo("TODO\\b");
+			client.send("{\"type\":\"tool.result\",\"id\":\"" + search.path("id").asString()
+					+ "\",\"status\":\"ok\",\"output\":\"(no matches)\"}");
+			assertThat(client.next("task.completed").path("result").asString()).isEqualTo("No TODOs left.");
+			assertThat(testLlm.requestCount()).isEqualTo(2);
+		}
 	}
 
 	@Test
