@@ -224,7 +224,11 @@ class AgentWebSocketTests {
 
 	@Test
 	void drivesTheTaskWithAModelFromAProtectedRoomAndTellsTheRoom() {
-		WebTestClient http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.port).build();
+		// argon2 hashing of the room password is slow on a busy machine
+		WebTestClient http = WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.responseTimeout(Duration.ofSeconds(30))
+			.build();
 		JsonNode room = http.post().uri("/rooms").bodyValue(Map.of("name", "club", "password", "s3cret"))
 			.exchange().expectStatus().isCreated().expectBody(JsonNode.class).returnResult().getResponseBody();
 		String code = room.path("room").path("code").asString();
