@@ -381,6 +381,20 @@ class AgentWebSocketTests {
 	}
 
 	@Test
+	void closesTheSocketOnAFrameLargerThanTheLimit() {
+		AgentTestClient client = connect();
+		start(client, "code", TEST);
+		client.send("{\"type\":\"user.message\",\"text\":\"" + "x".repeat(900_000) + "\"}");
+		client.next("task.completed");
+		client.send("{\"type\":\"user.message\",\"text\":\"" + "x".repeat(1_100_000) + "\"}");
+		await().atMost(Duration.ofSeconds(30)).until(client::isClosed);
+		assertThat(client.count("task.started")).isOne();
+		// the oversized message never reached the model, and the large one was cut to the context budget
+		assertThat(llm.served.get()).isOne();
+		assertThat(llm.lastMessage(0)).hasSizeLessThan(64_000).endsWith("[…cut to fit]");
+	}
+
+	@Test
 	void answersProtocolMistakesWithErrors() {
 		AgentTestClient client = connect();
 		client.send("not json");
