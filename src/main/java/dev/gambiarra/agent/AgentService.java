@@ -169,12 +169,20 @@ class AgentService {
 			return fatal(connection, "invalid_provider", "Invalid provider: " + ex.getMessage());
 		}
 		Map<String, String> workspace = workspace(message.path("workspace"));
+		JsonNode clientTools = message.path("clientTools");
+		if (!clientTools.isMissingNode() && !clientTools.isNull() && !clientTools.isObject()) {
+			return error(connection, "invalid_message", "clientTools must be an object of tool name to version");
+		}
 		if (!this.sessions.reserve()) {
 			return fatal(connection, "too_many_sessions", "The hub holds the most agent sessions it allows; try later");
 		}
 		return this.providers.chain(specs).map((chain) -> {
 			boolean readOnly = mode.equals("ask");
-			List<ToolDefinition> offered = this.registry.offered(readOnly);
+			List<Map<String, Object>> unsupported = new ArrayList<>();
+			List<ToolDefinition> offered = this.registry.offered(readOnly)
+				.stream()
+				.filter((tool) -> supported(tool, clientTools, unsupported))
+				.toList();
 			AgentSession session = new AgentSession(Ids.uuid(), Ids.token(32), mode, offered, chain,
 					new Conversation(this.properties.contextTokens()), SystemPrompt.render(offered, readOnly, workspace),
 					this.json, this.properties.replayBuffer(),
@@ -193,7 +201,7 @@ class AgentService {
 				.toList();
 			session.send(Wire.message("session.started", "sessionId", session.id(), "resumeToken",
 					session.resumeToken(), "mode", mode, "idleTimeoutSeconds", this.properties.idleTimeout().toSeconds(),
-					"tools", tools));
+					"tools", tools, "unsupported", unsupported));
 			this.events.publish(HubEvent.agentSessionStarted(session.room(), session.id(), mode, chain.describe()));
 			logger.info("Agent session {} started ({} mode, {})", session.id(), mode, chain.describe());
 			return session;
@@ -205,6 +213,44 @@ class AgentService {
 			}
 			return fatal(connection, "invalid_provider", text);
 		});
+	}
+
+	/**
+	 * Version check against the tools the client says it runs ({@code clientTools}: name to {@code MAJOR.MINOR}):
+	 * a tool the client runs is offered when the client knows its major version at the same or a later minor.
+	 * Hub-handled tools are always offered; without {@code clientTools} everything is.
+	 */
+	private static boolean supported(ToolDefinition tool, JsonNode clientTools, List<Map<String, Object>> unsupported) {
+		if (!clientTools.isObject() || ToolRegistry.HUB_TOOLS.contains(tool.name())) {
+			return true;
+		}
+		JsonNode version = clientTools.get(tool.name());
+		String reason = null;
+		if (version == null || !version.isString()) {
+			reason = "the client does not run it";
+		}
+		else {
+			String[] parts = version.asString().split("\\.");
+			try {
+				int major = Integer.parseInt(parts[0]);
+				int minor = (parts.length > 1) ? Integer.parseInt(parts[1]) : 0;
+				if (major != tool.majorVersion() || minor < tool.minorVersion()) {
+					reason = "the client runs version " + version.asString();
+				}
+			}
+			catch (NumberFormatException ex) {
+				reason = "the client's version \"" + shorten(version.asString()) + "\" is not MAJOR.MINOR";
+			}
+		}
+		if (reason != null) {
+			Map<String, Object> entry = new LinkedHashMap<>();
+			entry.put("name", tool.name());
+			entry.put("version", tool.version());
+			entry.put("reason", reason);
+			unsupported.add(entry);
+			return false;
+		}
+		return true;
 	}
 
 	private Mono<Void> resume(Connection connection, JsonNode message) {

@@ -200,6 +200,19 @@ class AgentWebSocketTests {
 	}
 
 	@Test
+	void offersOnlyToolVersionsTheClientRuns() {
+		AgentTestClient client = connect();
+		client.send("{\"type\":\"session.start\",\"provider\":" + TEST + ",\"clientTools\":{\"read_file\":\"1.3\","
+				+ "\"write_to_file\":\"2.0\",\"list_files\":\"1.0\",\"search_files\":\"0.9\"}}");
+		JsonNode started = client.next("session.started");
+		assertThat(started.path("tools").findValuesAsString("name")).containsExactlyInAnyOrder("read_file", "list_files",
+				"attempt_completion", "ask_followup_question", "update_todo_list");
+		assertThat(started.path("unsupported").findValuesAsString("name")).contains("write_to_file", "search_files",
+				"execute_command");
+		assertThat(started.path("unsupported").path(0).path("reason").asString()).isNotEmpty();
+	}
+
+	@Test
 	void retriesAFailingProviderBeforeTheFirstToken() {
 		llm.fail(503, 2).reply("<attempt_completion><args><result>ok</result></args></attempt_completion>");
 		AgentTestClient client = connect();
