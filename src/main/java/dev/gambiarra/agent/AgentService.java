@@ -17,6 +17,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.web.reactive.socket.CloseStatus;
 
+import dev.gambiarra.agent.provider.ChatMessage;
 import dev.gambiarra.agent.provider.ProviderException;
 import dev.gambiarra.agent.provider.ProviderFactory;
 import dev.gambiarra.agent.provider.ProviderSpec;
@@ -105,7 +106,7 @@ class AgentService {
 				if (task == null) {
 					return error(connection, "task_running", "A task is running: wait for it to end or cancel it");
 				}
-				session.conversation().add(dev.gambiarra.agent.provider.ChatMessage.user(text));
+				session.conversation().add(ChatMessage.user(text));
 				session.send(Wire.message("task.started", "taskId", task.id));
 				task.run.update(this.loop.run(session, task).subscribe());
 				return Mono.empty();

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.http.HttpHeaders;
@@ -26,9 +27,9 @@ class AgentSocketHandler implements WebSocketHandler {
 
 	private final AgentProperties properties;
 
-	private final tools.jackson.databind.json.JsonMapper json;
+	private final JsonMapper json;
 
-	AgentSocketHandler(AgentService service, AgentProperties properties, tools.jackson.databind.json.JsonMapper json) {
+	AgentSocketHandler(AgentService service, AgentProperties properties, JsonMapper json) {
 		this.service = service;
 		this.properties = properties;
 		this.json = json;
