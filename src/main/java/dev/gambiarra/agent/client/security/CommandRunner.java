@@ -60,9 +60,7 @@ public final class CommandRunner {
 		builder.directory(directory.toFile());
 		builder.redirectErrorStream(true);
 		builder.redirectInput(ProcessBuilder.Redirect.from(new File(windows ? "NUL" : "/dev/null")));
-		Map<String, String> env = builder.environment();
-		env.keySet().removeIf(name -> SECRET_NAME.matcher(name.toUpperCase(Locale.ROOT)).matches());
-		env.put("GAMBIARRA_AGENT", "1");
+		scrub(builder.environment());
 		long start = System.nanoTime();
 		Process process = builder.start();
 		Capture capture = new Capture(process.getInputStream(), this.maxOutputBytes);
@@ -91,6 +89,12 @@ public final class CommandRunner {
 		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 		int exit = finished ? process.exitValue() : -1;
 		return new Result(exit, capture.text(), !finished, capture.dropped(), elapsed);
+	}
+
+	/** Removes variables whose names look like secrets and marks the environment as the agent's. */
+	static void scrub(Map<String, String> env) {
+		env.keySet().removeIf(name -> SECRET_NAME.matcher(name.toUpperCase(Locale.ROOT)).matches());
+		env.put("GAMBIARRA_AGENT", "1");
 	}
 
 	/** Reads a stream to its end, keeping the first and last {@code cap / 2} bytes. */

@@ -25,8 +25,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class SearchFilesTool implements Tool {
 
-	private static final long BUDGET_NANOS = 10_000_000_000L;
-
 	private static final int MAX_LINE = 300;
 
 	private final WorkspaceFiles files;
@@ -75,7 +73,7 @@ final class SearchFilesTool implements Tool {
 
 	private String search(Path start, Pattern pattern, @Nullable PathMatcher glob, boolean pathGlob) throws IOException {
 		int max = this.files.limits().maxSearchResults();
-		long deadline = System.nanoTime() + BUDGET_NANOS;
+		long deadline = System.nanoTime() + this.files.limits().searchTimeout().toNanos();
 		List<String> results = new ArrayList<>();
 		String[] stop = { null };
 		Files.walkFileTree(start, new SimpleFileVisitor<>() {
