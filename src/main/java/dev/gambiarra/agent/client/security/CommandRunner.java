@@ -76,8 +76,10 @@ public final class CommandRunner {
 			finished = false;
 		}
 		if (!finished) {
-			process.descendants().forEach(ProcessHandle::destroyForcibly);
+			// the shell first, so it cannot go on with its script; then the children it leaves behind
+			java.util.List<ProcessHandle> children = process.descendants().toList();
 			process.destroyForcibly();
+			children.forEach(ProcessHandle::destroyForcibly);
 		}
 		try {
 			// After the process ends its pipe closes; a grandchild that kept it open is given a short grace period.
