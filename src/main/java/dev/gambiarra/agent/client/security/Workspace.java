@@ -11,7 +11,8 @@ import java.nio.file.Path;
  * The folder the agent may work in. Every path the model sends goes through {@link #resolve(String)}, which refuses
  * anything that would touch a file outside the root: absolute paths, {@code ..} that climbs out, symbolic links (a
  * link itself or any link among its parents) whose real target lies outside, dangling links, and spellings that only
- * stay inside on paper (for example a sibling folder whose name differs from the root only by case).
+ * stay inside on paper (for example a sibling folder whose name differs from the root only by case). An absolute path
+ * is accepted only when it lies under the root, and then goes through the same checks.
  * <p>
  * The check compares <em>real</em> paths ({@link Path#toRealPath}), so a case-insensitive file system that folds
  * {@code ../WS} onto the root is judged by where the path really lands, not by how it is spelled.
@@ -64,15 +65,20 @@ public final class Workspace {
 		if (text.startsWith("~")) {
 			throw new WorkspaceViolation(requested, "home-relative paths are outside the workspace");
 		}
-		if (looksAbsolute(text)) {
-			throw new WorkspaceViolation(requested, "absolute paths are not allowed; use a path relative to the workspace");
-		}
 		Path relative;
 		try {
 			relative = this.root.getFileSystem().getPath(text.replace('\\', '/'));
 		}
 		catch (InvalidPathException ex) {
 			throw new WorkspaceViolation(requested, "invalid path");
+		}
+		if (looksAbsolute(text)) {
+			// an absolute path is accepted only when it names something under the root (models copy paths they saw)
+			if (!relative.isAbsolute() || !relative.normalize().startsWith(this.root)) {
+				throw new WorkspaceViolation(requested, "absolute paths outside the workspace are not allowed; "
+						+ "use a path relative to the workspace");
+			}
+			relative = this.root.relativize(relative.normalize());
 		}
 		Path candidate = this.root.resolve(relative).normalize();
 		if (!candidate.startsWith(this.root)) {

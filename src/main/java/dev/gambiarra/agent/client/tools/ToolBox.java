@@ -1,13 +1,13 @@
 package dev.gambiarra.agent.client.tools;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import dev.gambiarra.agent.client.Approvals;
-import dev.gambiarra.agent.client.RiskLevel;
 import dev.gambiarra.agent.client.security.CommandPolicy;
 import dev.gambiarra.agent.client.security.CommandRunner;
 import dev.gambiarra.agent.client.security.IgnoreRules;
@@ -35,6 +35,8 @@ public final class ToolBox {
 
 	private final Approvals approvals;
 
+	private final Workspace workspace;
+
 	/**
 	 * Settings of the tool box.
 	 *
@@ -52,6 +54,7 @@ public final class ToolBox {
 
 	public ToolBox(Workspace workspace, Settings settings, Approvals approvals) {
 		this.approvals = approvals;
+		this.workspace = workspace;
 		IgnoreRules ignore = IgnoreRules.load(workspace.root(), settings.extraIgnore());
 		WorkspaceFiles files = new WorkspaceFiles(workspace, ignore, settings.backupDir(), settings.limits());
 		CommandPolicy policy = new CommandPolicy(workspace, ignore, settings.allow(), settings.deny());
@@ -67,6 +70,11 @@ public final class ToolBox {
 
 	private void register(Tool tool) {
 		this.tools.put(tool.name(), tool);
+	}
+
+	/** The workspace's real path. */
+	public Path workspaceRoot() {
+		return this.workspace.root();
 	}
 
 	/** Names of the tools this client runs. */
@@ -113,20 +121,6 @@ public final class ToolBox {
 		catch (RuntimeException ex) {
 			logger.warn("Tool {} failed", toolName, ex);
 			return ToolResult.error(toolName + " failed: " + ex.getClass().getSimpleName());
-		}
-	}
-
-	/** The risk a request would get (for display), or null when it cannot run. */
-	@Nullable RiskLevel riskOf(String toolName, JsonNode params) {
-		Tool tool = this.tools.get(toolName);
-		if (tool == null) {
-			return null;
-		}
-		try {
-			return tool.prepare(ToolArgs.of(params)).risk();
-		}
-		catch (RuntimeException ex) {
-			return null;
 		}
 	}
 

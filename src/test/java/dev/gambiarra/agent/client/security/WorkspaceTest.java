@@ -62,10 +62,15 @@ class WorkspaceTest {
 	}
 
 	@Test
-	void refusesAbsolutePathEvenWhenItPointsInside() {
+	void acceptsAnAbsolutePathOnlyWhenItLiesUnderTheRoot() throws IOException {
 		String inside = this.workspace.root().resolve("src/pkg/App.java").toString();
-		assertThatThrownBy(() -> this.workspace.resolve(inside)).isInstanceOf(WorkspaceViolation.class)
-			.hasMessageContaining("absolute paths are not allowed");
+		assertThat(this.workspace.resolve(inside)).isEqualTo(this.workspace.root().resolve("src/pkg/App.java"));
+		String climbing = this.workspace.root() + "/../outside/secret.txt";
+		assertThatThrownBy(() -> this.workspace.resolve(climbing)).isInstanceOf(WorkspaceViolation.class)
+			.hasMessageContaining("absolute paths outside the workspace");
+		Files.createSymbolicLink(this.root.resolve("out"), this.outside);
+		String viaLink = this.workspace.root().resolve("out/secret.txt").toString();
+		assertThatThrownBy(() -> this.workspace.resolve(viaLink)).isInstanceOf(WorkspaceViolation.class);
 	}
 
 	@Test
