@@ -53,6 +53,28 @@ public record HubEvent(@Nullable String room, String type, Object data) {
 				fields("participantId", participantId, "error", error, "requestId", requestId));
 	}
 
+	public static HubEvent agentSessionStarted(@Nullable String room, String sessionId, String mode,
+			String provider) {
+		return new HubEvent(room, "agent:session-started",
+				fields("sessionId", sessionId, "mode", mode, "provider", provider));
+	}
+
+	public static HubEvent agentToolCall(@Nullable String room, String sessionId, String taskId, String tool,
+			String risk) {
+		return new HubEvent(room, "agent:tool-call",
+				fields("sessionId", sessionId, "taskId", taskId, "tool", tool, "risk", risk));
+	}
+
+	public static HubEvent agentCompleted(@Nullable String room, String sessionId, String taskId, int turns) {
+		return new HubEvent(room, "agent:completed", fields("sessionId", sessionId, "taskId", taskId, "turns", turns));
+	}
+
+	public static HubEvent agentError(@Nullable String room, String sessionId, @Nullable String taskId, String code,
+			String message) {
+		return new HubEvent(room, "agent:error",
+				fields("sessionId", sessionId, "taskId", taskId, "code", code, "message", message));
+	}
+
 	/** An insertion-ordered map of alternating keys and values, so JSON fields keep a readable order. */
 	public static Map<String, Object> fields(Object... keysAndValues) {
 		Map<String, Object> map = new LinkedHashMap<>();

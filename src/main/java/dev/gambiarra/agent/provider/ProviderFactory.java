@@ -1,0 +1,167 @@
+package dev.gambiarra.agent.provider;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.ChannelOption;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import dev.gambiarra.proxy.RoomCompletions;
+import dev.gambiarra.web.HubException;
+
+/**
+ * Builds a session's {@link ProviderChain} from what the client asked for, checking it first (a room must exist and
+ * its password match; a base URL must be http(s) and allowed). Circuit breakers are shared: every session that
+ * uses the same provider sees it paused after repeated failures.
+ */
+@Component
+public class ProviderFactory implements DisposableBean {
+
+	private static final int MAX_BREAKERS = 1024;
+
+	private final RoomCompletions rooms;
+
+	private final ProviderProperties properties;
+
+	private final JsonMapper json;
+
+	private final ConnectionProvider pool;
+
+	private final WebClient client;
+
+	private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+
+	ProviderFactory(RoomCompletions rooms, ProviderProperties properties, JsonMapper json, WebClient.Builder builder) {
+		this.rooms = rooms;
+		this.properties = properties;
+		this.json = json;
+		this.pool = ConnectionProvider.builder("gambiarra-agent")
+			.maxConnections(properties.maxConnections())
+			.pendingAcquireTimeout(properties.connectTimeout().plusSeconds(5))
+			.build();
+		long idleMillis = properties.idleTimeout().toMillis();
+		HttpClient http = HttpClient.create(this.pool)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
+			.responseTimeout(properties.firstTokenTimeout())
+			.doOnResponse((response, connection) -> connection
+				.addHandlerLast("gambiarra-agent-idle", new ReadTimeoutHandler(idleMillis, TimeUnit.MILLISECONDS)));
+		this.client = builder.clone().clientConnector(new ReactorClientHttpConnector(http)).build();
+	}
+
+	/** The chain for {@code specs} (first preferred); fails with {@code invalid_provider} on a bad spec. */
+	public Mono<ProviderChain> chain(List<ProviderSpec> specs) {
+		if (specs.isEmpty()) {
+			return Mono.error(invalid("provider is required"));
+		}
+		return Flux.fromIterable(specs)
+			.concatMap(this::create)
+			.collectList()
+			.map((providers) -> {
+				List<ProviderChain.Entry> entries = new ArrayList<>();
+				for (ChatProvider provider : providers) {
+					entries.add(new ProviderChain.Entry(provider, breaker(provider.describe())));
+				}
+				return new ProviderChain(entries, this.properties);
+			});
+	}
+
+	Mono<ChatProvider> create(ProviderSpec spec) {
+		return Mono.defer(() -> switch (spec.kind()) {
+			case "room" -> room(spec);
+			case "openai" -> Mono.just(openAi(spec));
+			case "test" -> Mono.just(test(spec));
+			default -> Mono.error(invalid("provider kind must be room, openai or test"));
+		});
+	}
+
+	private Mono<ChatProvider> room(ProviderSpec spec) {
+		String code = spec.room();
+		if (code == null || code.isBlank()) {
+			return Mono.error(invalid("a room provider needs \"room\""));
+		}
+		String room = code.strip().toUpperCase(Locale.ROOT);
+		String model = (spec.model() == null || spec.model().isBlank()) ? "*" : spec.model();
+		return this.rooms.authorize(room, spec.password())
+			.onErrorMap(HubException.class, (ex) -> invalid("room " + room + ": " + ex.getMessage()))
+			.thenReturn(new RoomProvider(this.rooms, room, model, this.json));
+	}
+
+	private ChatProvider openAi(ProviderSpec spec) {
+		if (!this.properties.allowClientEndpoints()) {
+			throw invalid("this hub does not allow client-chosen model servers; use a room");
+		}
+		String model = spec.model();
+		if (model == null || model.isBlank()) {
+			throw invalid("an openai provider needs \"model\"");
+		}
+		return new OpenAiProvider(this.client, baseUrl(spec.baseUrl()), spec.apiKey(), model, "openai", this.json);
+	}
+
+	private ChatProvider test(ProviderSpec spec) {
+		String url = this.properties.testLlmUrl();
+		if (url == null || url.isBlank()) {
+			throw invalid("the test LLM is not configured on this hub (gambiarra.agent.provider.test-llm-url)");
+		}
+		String model = (spec.model() == null || spec.model().isBlank()) ? this.properties.testLlmModel()
+				: spec.model();
+		return new OpenAiProvider(this.client, baseUrl(url), null, model, "test", this.json);
+	}
+
+	/** An http(s) URL without credentials, query or fragment, trailing slashes removed. */
+	static String baseUrl(@Nullable String url) {
+		if (url == null || url.isBlank()) {
+			throw invalid("an openai provider needs \"baseUrl\"");
+		}
+		String trimmed = url.strip();
+		while (trimmed.endsWith("/")) {
+			trimmed = trimmed.substring(0, trimmed.length() - 1);
+		}
+		try {
+			URI uri = new URI(trimmed);
+			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
+			if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+					&& uri.getRawUserInfo() == null && uri.getRawQuery() == null && uri.getRawFragment() == null) {
+				return trimmed;
+			}
+		}
+		catch (URISyntaxException ex) {
+			// refused below
+		}
+		throw invalid("baseUrl must be an http(s) URL such as http://127.0.0.1:11434/v1");
+	}
+
+	private CircuitBreaker breaker(String key) {
+		if (this.breakers.size() >= MAX_BREAKERS && !this.breakers.containsKey(key)) {
+			this.breakers.values().removeIf((breaker) -> !breaker.isOpen());
+		}
+		return this.breakers.computeIfAbsent(key, (k) -> new CircuitBreaker(this.properties.breakerFailures(),
+				this.properties.breakerCooldown(), System::nanoTime));
+	}
+
+	private static ProviderException invalid(String message) {
+		return new ProviderException("invalid_provider", "Invalid provider: " + message, false);
+	}
+
+	@Override
+	public void destroy() {
+		this.pool.dispose();
+	}
+
+}
