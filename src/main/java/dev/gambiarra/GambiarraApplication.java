@@ -1,13 +1,15 @@
 package dev.gambiarra;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+import dev.gambiarra.console.Launcher;
 
 @SpringBootApplication
 public class GambiarraApplication {
 
+	/** Starts the hub, or runs a one-shot CLI command when an argument is not a {@code --} option. */
 	public static void main(String[] args) {
-		SpringApplication.run(GambiarraApplication.class, args);
+		Launcher.run(GambiarraApplication.class, args);
 	}
 
 }

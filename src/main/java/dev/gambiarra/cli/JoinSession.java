@@ -1,0 +1,182 @@
+package dev.gambiarra.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A participant's stay in a room: join, a heartbeat every interval, and a clean leave when stopped. When the hub
+ * answers a heartbeat with 404 because it restarted and forgot us, the session joins again by itself; when the room
+ * is still there (same room id) and we are not, the host kicked us and the session ends.
+ */
+final class JoinSession {
+
+	private final Http hub;
+
+	private final String code;
+
+	private final Map<String, Object> registration;
+
+	private final @Nullable String password;
+
+	private final Duration interval;
+
+	private final PrintWriter out;
+
+	private final CountDownLatch stop = new CountDownLatch(1);
+
+	private final CountDownLatch finished = new CountDownLatch(1);
+
+	private volatile @Nullable String token;
+
+	private volatile @Nullable String roomId;
+
+	private volatile int rejoins;
+
+	JoinSession(Http hub, String code, Map<String, Object> registration, @Nullable String password,
+			Duration interval, PrintWriter out) {
+		this.hub = hub;
+		this.code = code;
+		this.registration = registration;
+		this.password = password;
+		this.interval = interval;
+		this.out = out;
+	}
+
+	String participantId() {
+		return (String) this.registration.get("id");
+	}
+
+	int rejoins() {
+		return this.rejoins;
+	}
+
+	/** Joins once; any refusal (404 room, 401 password, 409 id, 400 fields, unreachable hub) is a failure. */
+	JsonNode join() {
+		Map<String, Object> body = new LinkedHashMap<>(this.registration);
+		if (this.password != null) {
+			body.put("password", this.password);
+		}
+		Http.Reply reply = this.hub.post(roomPath("/join"), body, this.token);
+		if (!reply.ok()) {
+			throw ClientCommands.hubFailure(reply, "join room " + this.code);
+		}
+		this.token = reply.body().path("participantToken").asString(null);
+		this.roomId = reply.body().path("roomId").asString(null);
+		return reply.body();
+	}
+
+	/** Heartbeats until {@link #stop()}, then leaves. Returns normally when stopped; throws when kicked. */
+	void run() {
+		try {
+			while (!this.stop.await(this.interval.toMillis(), TimeUnit.MILLISECONDS)) {
+				beat();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			try {
+				leave();
+			}
+			finally {
+				this.finished.countDown();
+			}
+		}
+	}
+
+	/** Asks the session to leave; waits (bounded) until it has. */
+	void stop(Duration wait) {
+		this.stop.countDown();
+		try {
+			this.finished.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void beat() {
+		Http.Reply reply;
+		try {
+			reply = this.hub.post(roomPath("/health"), Map.of("id", participantId()), this.token);
+		}
+		catch (CliException ex) {
+			say("Hub unreachable (" + ex.getMessage() + "); still trying every " + this.interval.toSeconds() + "s");
+			return;
+		}
+		if (reply.ok()) {
+			return;
+		}
+		if (reply.status() == 404) {
+			rejoin(reply.error());
+			return;
+		}
+		say("Heartbeat refused (" + reply.status() + " " + reply.error() + "); still trying");
+	}
+
+	private void rejoin(String reason) {
+		if ("Participant not found".equals(reason) && sameRoomStillThere()) {
+			this.stop.countDown();
+			this.token = null;
+			this.roomId = null;
+			throw CliException.failure("Removed from room " + this.code + " by its host");
+		}
+		this.token = null;
+		try {
+			join();
+			this.rejoins++;
+			say("The hub had forgotten us (" + reason + "); joined room " + this.code + " again");
+		}
+		catch (CliException ex) {
+			say("Could not join room " + this.code + " again (" + ex.getMessage() + "); retrying");
+		}
+	}
+
+	private boolean sameRoomStillThere() {
+		try {
+			Http.Reply rooms = this.hub.get("/rooms", null);
+			for (JsonNode room : rooms.body().path("rooms")) {
+				if (this.code.equalsIgnoreCase(room.path("code").asString(""))) {
+					return room.path("id").asString("").equals(this.roomId);
+				}
+			}
+		}
+		catch (CliException ex) {
+			// cannot tell: try to join again
+		}
+		return false;
+	}
+
+	private void leave() {
+		if (this.token == null && this.roomId == null) {
+			return;
+		}
+		try {
+			Http.Reply reply = this.hub.delete(roomPath("/leave/" + participantId()), this.token);
+			say(reply.ok() ? "Left room " + this.code : "Leave refused: " + reply.error());
+		}
+		catch (CliException ex) {
+			say("Could not leave cleanly: " + ex.getMessage());
+		}
+	}
+
+	private String roomPath(String suffix) {
+		return "/rooms/" + this.code + suffix;
+	}
+
+	private void say(String line) {
+		synchronized (this.out) {
+			this.out.println(line);
+			this.out.flush();
+		}
+	}
+
+}

@@ -1,0 +1,238 @@
+package dev.gambiarra.cli;
+
+import java.io.PrintWriter;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A live view of one room, drawn from its SSE stream: participants and their health, the latest events and the
+ * throughput the hub measured. Redraws on every event and every refresh tick; {@code plain} appends frames
+ * instead of clearing the screen (for logs and dumb terminals).
+ */
+final class RoomMonitor {
+
+	private static final String CLEAR = "\033[H\033[2J";
+
+	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+	private static final int RECENT = 10;
+
+	private final Http hub;
+
+	private final String code;
+
+	private final @Nullable String password;
+
+	private final PrintWriter out;
+
+	private final boolean plain;
+
+	private final Duration refresh;
+
+	private final Map<String, JsonNode> participants = new LinkedHashMap<>();
+
+	private final Deque<String> recent = new ArrayDeque<>();
+
+	private final Map<String, Double> lastTps = new LinkedHashMap<>();
+
+	private long requests;
+
+	private long completed;
+
+	private long errors;
+
+	private long tokens;
+
+	private int events;
+
+	RoomMonitor(Http hub, String code, @Nullable String password, PrintWriter out, boolean plain, Duration refresh) {
+		this.hub = hub;
+		this.code = code.toUpperCase(Locale.ROOT);
+		this.password = password;
+		this.out = out;
+		this.plain = plain;
+		this.refresh = refresh;
+	}
+
+	/** Watches until the room closes (returns), {@code maxEvents} events were seen (returns) or the stream drops. */
+	void run(int maxEvents) {
+		loadParticipants();
+		HttpResponse<Stream<String>> response = this.hub.stream("GET", "/rooms/" + this.code + "/events", null,
+				this.password, Duration.ofDays(365));
+		if (response.statusCode() != 200) {
+			String text = String.join("\n", response.body().toList());
+			throw ClientCommands.hubFailure(new Http.Reply(response.statusCode(), Http.parse(text), text),
+					"monitor room " + this.code);
+		}
+		ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "monitor-refresh");
+			thread.setDaemon(true);
+			return thread;
+		});
+		ticker.scheduleWithFixedDelay(this::draw, this.refresh.toMillis(), this.refresh.toMillis(),
+				TimeUnit.MILLISECONDS);
+		draw();
+		boolean closed = false;
+		try (Stream<String> lines = response.body()) {
+			String event = "message";
+			Iterator<String> it = lines.iterator();
+			while (it.hasNext()) {
+				String line = it.next();
+				if (line.startsWith("event:")) {
+					event = line.substring(6).strip();
+				}
+				else if (line.startsWith("data:")) {
+					closed = onEvent(event, Http.parse(line.substring(5).strip()));
+					event = "message";
+					if (closed || (maxEvents > 0 && this.events >= maxEvents)) {
+						break;
+					}
+				}
+			}
+		}
+		finally {
+			ticker.shutdownNow();
+		}
+		if (closed) {
+			say("Room " + this.code + " was closed.");
+			return;
+		}
+		if (maxEvents <= 0 || this.events < maxEvents) {
+			throw CliException.failure("Lost the event stream of room " + this.code + " (hub stopped?)");
+		}
+	}
+
+	private synchronized boolean onEvent(String type, JsonNode data) {
+		if (type.equals("connected")) {
+			return false;
+		}
+		this.events++;
+		String who = data.path("participantId").asString(data.path("id").asString(""));
+		switch (type) {
+			case "participant:joined" -> this.participants.put(data.path("id").asString(""), data);
+			case "participant:left", "participant:kicked" -> this.participants.remove(who);
+			case "participant:offline", "participant:online", "participant:busy" -> loadParticipants();
+			case "llm:request" -> this.requests++;
+			case "llm:error" -> this.errors++;
+			case "llm:complete" -> {
+				this.completed++;
+				JsonNode metrics = data.path("metrics");
+				this.tokens += metrics.path("tokens").asLong(0);
+				if (metrics.path("tokensPerSecond").isNumber()) {
+					this.lastTps.put(who, metrics.path("tokensPerSecond").asDouble());
+				}
+			}
+			default -> {
+			}
+		}
+		String name = nickname(who);
+		String detail = type.startsWith("llm:error") ? " " + data.path("error").asString("") : "";
+		this.recent.addFirst(LocalTime.now().format(TIME) + "  " + type + ((name.isEmpty()) ? "" : "  " + name)
+				+ detail);
+		while (this.recent.size() > RECENT) {
+			this.recent.removeLast();
+		}
+		draw();
+		return type.equals("room:closed");
+	}
+
+	private String nickname(String id) {
+		JsonNode participant = this.participants.get(id);
+		return (participant != null) ? participant.path("nickname").asString(id) : id;
+	}
+
+	private synchronized void loadParticipants() {
+		Http.Reply reply = this.hub.get("/rooms/" + this.code + "/participants", this.password);
+		if (!reply.ok()) {
+			throw ClientCommands.hubFailure(reply, "monitor room " + this.code);
+		}
+		this.participants.clear();
+		for (JsonNode participant : reply.body().path("participants")) {
+			this.participants.put(participant.path("id").asString(""), participant);
+		}
+	}
+
+	synchronized void draw() {
+		StringBuilder screen = new StringBuilder();
+		if (!this.plain) {
+			screen.append(CLEAR);
+		}
+		else {
+			screen.append("----\n");
+		}
+		screen.append("Gambiarra monitor  room ").append(this.code).append("  ").append(this.hub.base())
+			.append("  ").append(LocalTime.now().format(TIME)).append('\n');
+		screen.append(String.format(Locale.ROOT, "requests %d  completed %d  errors %d  tokens %d%n", this.requests,
+				this.completed, this.errors, this.tokens));
+		screen.append('\n');
+		List<List<String>> rows = new ArrayList<>();
+		long now = System.currentTimeMillis();
+		for (JsonNode p : this.participants.values()) {
+			Double tps = this.lastTps.get(p.path("id").asString(""));
+			long seen = (now - p.path("lastSeen").asLong(now)) / 1000;
+			rows.add(List.of(p.path("nickname").asString(""), p.path("model").asString(""),
+					p.path("status").asString(""), Math.max(0, seen) + "s ago",
+					(tps != null) ? String.format(Locale.ROOT, "%.1f", tps) : "-"));
+		}
+		if (rows.isEmpty()) {
+			screen.append("No participants yet.\n");
+		}
+		else {
+			table(screen, List.of("NICKNAME", "MODEL", "STATUS", "LAST SEEN", "TOK/S"), rows);
+		}
+		screen.append("\nRecent events\n");
+		if (this.recent.isEmpty()) {
+			screen.append("  (none yet)\n");
+		}
+		this.recent.forEach((line) -> screen.append("  ").append(line).append('\n'));
+		screen.append("\nCtrl+C to quit\n");
+		synchronized (this.out) {
+			this.out.print(screen);
+			this.out.flush();
+		}
+	}
+
+	private static void table(StringBuilder screen, List<String> header, List<List<String>> rows) {
+		int[] widths = header.stream().mapToInt(String::length).toArray();
+		for (List<String> row : rows) {
+			for (int i = 0; i < widths.length; i++) {
+				widths[i] = Math.max(widths[i], row.get(i).length());
+			}
+		}
+		List<List<String>> all = new ArrayList<>();
+		all.add(header);
+		all.addAll(rows);
+		for (List<String> row : all) {
+			StringBuilder line = new StringBuilder();
+			for (int i = 0; i < row.size(); i++) {
+				line.append(row.get(i)).append(" ".repeat(widths[i] - row.get(i).length() + 2));
+			}
+			screen.append(line.toString().stripTrailing()).append('\n');
+		}
+	}
+
+	private void say(String line) {
+		synchronized (this.out) {
+			this.out.println(line);
+			this.out.flush();
+		}
+	}
+
+}
