@@ -4,6 +4,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.gambiarra.agent.client.tools.ToolBox;
@@ -113,7 +115,13 @@ public final class AgentClient {
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.options.connectTimeout().toMillis());
 		ReactorNettyWebSocketClient client = new ReactorNettyWebSocketClient(http);
 		AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
-		Scheduler worker = Schedulers.newSingle("agent-client");
+		// A plain thread, not a Reactor one: tools block (files, processes, the approval prompt) by design.
+		ExecutorService executor = Executors.newSingleThreadExecutor((task) -> {
+			Thread thread = new Thread(task, "agent-client-tools");
+			thread.setDaemon(true);
+			return thread;
+		});
+		Scheduler worker = Schedulers.fromExecutorService(executor, "agent-client-tools");
 		try {
 			Sinks.Many<String> outbound = Sinks.many().unicast().onBackpressureBuffer();
 			outbound.tryEmitNext(protocol.opening());
@@ -141,6 +149,7 @@ public final class AgentClient {
 		}
 		finally {
 			worker.dispose();
+			executor.shutdownNow();
 		}
 		Throwable error = failure.get();
 		if (error != null) {

@@ -45,7 +45,8 @@ final class ExecuteCommandTool implements Tool {
 		CommandPolicy.Verdict verdict = this.policy.check(command);
 		RiskLevel risk = RiskLevel.HIGH;
 		switch (verdict.outcome()) {
-			case DENIED -> throw new ToolException("Command refused by the client's security policy: " + verdict.reason());
+			case DENIED -> throw new ToolException((verdict.critical() ? "Command refused as dangerous: "
+					: "Command refused by the client's security policy: ") + verdict.reason());
 			case DANGEROUS -> {
 				if (!this.allowDangerous) {
 					throw new ToolException("Command refused as dangerous: " + verdict.reason());
