@@ -4,7 +4,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
@@ -18,9 +20,13 @@ public class AgentConsole {
 
 	private final BufferedReader in;
 
-	private final PrintStream out;
+	private final PrintWriter out;
 
 	public AgentConsole(InputStream in, PrintStream out) {
+		this(in, new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+	}
+
+	public AgentConsole(InputStream in, PrintWriter out) {
 		this.in = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
 		this.out = out;
 	}

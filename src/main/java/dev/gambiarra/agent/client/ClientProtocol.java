@@ -44,6 +44,8 @@ final class ClientProtocol {
 
 	private final boolean interactive;
 
+	private final boolean readOnly;
+
 	private Outcome outcome = Outcome.RUNNING;
 
 	private boolean sentEnd;
@@ -72,6 +74,7 @@ final class ClientProtocol {
 		this.start = start;
 		this.firstTask = firstTask;
 		this.interactive = interactive;
+		this.readOnly = "ask".equals(start.path("mode").asString("code"));
 	}
 
 	/** The opening message. */
@@ -178,7 +181,9 @@ final class ClientProtocol {
 		String tool = msg.path("tool").asString("");
 		String version = msg.path("version").isString() ? msg.path("version").asString() : null;
 		this.toolCalls++;
-		ToolResult result = this.tools.execute(tool, version, msg.path("params"));
+		ToolResult result = (this.readOnly && !ToolBox.READ_ONLY.contains(tool))
+				? ToolResult.error("The session is in ask (read-only) mode: " + tool + " is not available")
+				: this.tools.execute(tool, version, msg.path("params"));
 		this.console.println(mark(result) + " " + tool + ": " + firstLine(result.output()));
 		ObjectNode reply = message("tool.result");
 		reply.put("id", id);
