@@ -185,6 +185,9 @@ final class ClientProtocol {
 				? ToolResult.error("The session is in ask (read-only) mode: " + tool + " is not available")
 				: this.tools.execute(tool, version, msg.path("params"));
 		this.console.println(mark(result) + " " + tool + ": " + firstLine(result.output()));
+		if (tool.equals("execute_command")) {
+			printOutput(result.output());
+		}
 		ObjectNode reply = message("tool.result");
 		reply.put("id", id);
 		reply.put("status", result.status().wire());
@@ -282,6 +285,18 @@ final class ClientProtocol {
 			case ERROR -> "  ✗";
 			case DENIED -> "  ⊘";
 		};
+	}
+
+	/** Shows a command's output (after its status line), at most 20 lines. */
+	private void printOutput(String output) {
+		List<String> lines = output.lines().skip(1).toList();
+		int shown = Math.min(lines.size(), 20);
+		for (int i = 0; i < shown; i++) {
+			this.console.println("    │ " + lines.get(i));
+		}
+		if (lines.size() > shown) {
+			this.console.println("    │ … " + (lines.size() - shown) + " more lines (sent to the model)");
+		}
 	}
 
 	private static String firstLine(String text) {
