@@ -85,7 +85,21 @@ final class WorkspaceFiles {
 		if (Files.isDirectory(path)) {
 			throw new WorkspaceViolation(requested, "the path is a folder");
 		}
+		if (hardLinks(path) > 1) {
+			// another name for the same file may live outside the workspace (or in a shared store, as pnpm does)
+			throw new WorkspaceViolation(requested, "the file has other hard links; the agent does not change it");
+		}
 		return path;
+	}
+
+	private static int hardLinks(Path path) {
+		try {
+			Object count = Files.getAttribute(path, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+			return (count instanceof Integer n) ? n : 1;
+		}
+		catch (IOException | UnsupportedOperationException | IllegalArgumentException ex) {
+			return 1;
+		}
 	}
 
 	/** Reads a text file, refusing binaries, non-UTF-8 and oversized files, and remembers it as read. */

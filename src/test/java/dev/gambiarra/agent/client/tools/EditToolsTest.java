@@ -104,6 +104,18 @@ class EditToolsTest {
 	}
 
 	@Test
+	void refusesToChangeAFileWithAHardLinkThatMayLiveOutside() throws IOException {
+		Path target = Files.writeString(this.outside.resolve("shared.txt"), "outside\n");
+		Files.createLink(this.root.resolve("shared.txt"), target);
+		for (String tool : List.of("write_to_file", "search_and_replace", "insert_content")) {
+			ToolResult result = this.fx.run(tool, "path", "shared.txt", "content", "x\n", "search", "outside",
+					"replace", "pwned", "line", 0);
+			assertThat(result.output()).as(tool).contains("hard links");
+		}
+		assertThat(Files.readString(target)).isEqualTo("outside\n");
+	}
+
+	@Test
 	void refusesToOverwriteAFileThatChangedSinceItWasReadAndShowsTheFreshContent() throws IOException {
 		this.fx.write("conf.txt", "v1\n");
 		this.fx.run("read_file", "path", "conf.txt");
