@@ -2,6 +2,8 @@ package dev.gambiarra.agent;
 
 import java.util.Map;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import reactor.netty.http.server.WebsocketServerSpec;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,6 +52,14 @@ class AgentConfiguration {
 	HandlerMapping agentHandlerMapping(AgentService service, AgentProperties properties, JsonMapper json) {
 		return new SimpleUrlHandlerMapping(
 				Map.of(properties.path(), new AgentSocketHandler(service, properties, json)), Ordered.HIGHEST_PRECEDENCE);
+	}
+
+	/** {@code gambiarra.agent.sessions}: agent sessions held now (attached or waiting for a resume). */
+	@Bean
+	MeterBinder agentMetrics(SessionManager sessions) {
+		return (registry) -> Gauge.builder("gambiarra.agent.sessions", sessions, (s) -> s.sessions().size())
+			.description("Agent sessions held by the hub")
+			.register(registry);
 	}
 
 	/** Frames up to {@code gambiarra.agent.max-frame-size}; larger ones close the socket. */

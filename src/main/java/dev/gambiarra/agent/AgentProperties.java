@@ -29,6 +29,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxTurnChars characters of one model answer (prose plus tool call) the parser accepts
  * @param maxFrameSize largest WebSocket frame accepted from a client
  * @param replayBuffer server messages kept per session for replay after a reconnect
+ * @param replayBufferSize most characters those messages may hold together (the oldest go first)
  * @param outboundBuffer messages queued for a slow client before its connection is dropped (it may resume)
  * @param pluginDir folder of extra tool definitions ({@code *.json}); unset means built-in tools only
  */
@@ -40,7 +41,8 @@ public record AgentProperties(@DefaultValue("true") boolean enabled, @DefaultVal
 		@DefaultValue("25") @Min(1) int maxTurnsPerTask, @DefaultValue("3") @Min(1) int maxInvalidCalls,
 		@DefaultValue("16000") @Min(1000) int contextTokens, @DefaultValue("20000") @Min(100) int maxToolOutput,
 		@DefaultValue("200000") @Min(1000) int maxTurnChars, @DefaultValue("1MB") DataSize maxFrameSize,
-		@DefaultValue("256") @Min(1) int replayBuffer, @DefaultValue("512") @Min(16) int outboundBuffer,
+		@DefaultValue("256") @Min(1) int replayBuffer, @DefaultValue("4MB") DataSize replayBufferSize,
+		@DefaultValue("512") @Min(16) int outboundBuffer,
 		@Nullable Path pluginDir) {
 
 }

@@ -177,7 +177,8 @@ class AgentService {
 			List<ToolDefinition> offered = this.registry.offered(readOnly);
 			AgentSession session = new AgentSession(Ids.uuid(), Ids.token(32), mode, offered, chain,
 					new Conversation(this.properties.contextTokens()), SystemPrompt.render(offered, readOnly, workspace),
-					this.json, this.properties.replayBuffer());
+					this.json, this.properties.replayBuffer(),
+					this.properties.replayBufferSize().toBytes());
 			this.sessions.add(session);
 			connection.session(session);
 			session.attach(connection);

@@ -46,6 +46,10 @@ final class AgentSession {
 
 	private final int replayLimit;
 
+	private final long replayLimitChars;
+
+	private long replayChars;
+
 	private final ArrayDeque<Sent> replay = new ArrayDeque<>();
 
 	private long seq;
@@ -63,7 +67,7 @@ final class AgentSession {
 	private boolean ended;
 
 	AgentSession(String id, String resumeToken, String mode, List<ToolDefinition> offered, ProviderChain providers,
-			Conversation conversation, String systemPrompt, JsonMapper json, int replayLimit) {
+			Conversation conversation, String systemPrompt, JsonMapper json, int replayLimit, long replayLimitChars) {
 		this.id = id;
 		this.resumeToken = resumeToken;
 		this.mode = mode;
@@ -74,6 +78,7 @@ final class AgentSession {
 		this.systemPrompt = systemPrompt;
 		this.json = json;
 		this.replayLimit = replayLimit;
+		this.replayLimitChars = replayLimitChars;
 	}
 
 	record Sent(long seq, String json) {
@@ -163,8 +168,10 @@ final class AgentSession {
 		message.forEach(sequenced::putIfAbsent);
 		String text = this.json.writeValueAsString(sequenced);
 		this.replay.addLast(new Sent(this.seq, text));
-		while (this.replay.size() > this.replayLimit) {
-			this.replay.removeFirst();
+		this.replayChars += text.length();
+		while (this.replay.size() > 1
+				&& (this.replay.size() > this.replayLimit || this.replayChars > this.replayLimitChars)) {
+			this.replayChars -= this.replay.removeFirst().json().length();
 		}
 		Connection current = this.connection;
 		if (current != null) {

@@ -64,7 +64,7 @@ class AgentSocketHandler implements WebSocketHandler {
 		return Mono.when(input, output);
 	}
 
-	private boolean authorized(HandshakeInfo handshake) {
+	boolean authorized(HandshakeInfo handshake) {
 		String token = this.properties.token();
 		if (token == null || token.isBlank()) {
 			return true;

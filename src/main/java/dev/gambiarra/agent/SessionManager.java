@@ -82,13 +82,17 @@ class SessionManager implements SmartLifecycle {
 
 	/** Ends sessions idle for longer than the timeout; returns how many. */
 	int sweep() {
-		long timeout = this.properties.idleTimeout().toNanos();
+		return sweep(this.properties.idleTimeout());
+	}
+
+	int sweep(java.time.Duration idleTimeout) {
+		long timeout = idleTimeout.toNanos();
 		int expired = 0;
 		for (AgentSession session : this.sessions.values()) {
 			if (session.idleNanos() > timeout) {
 				expired++;
 				AgentSession.Task task = session.task();
-				String message = "Session expired after " + this.properties.idleTimeout().toSeconds()
+				String message = "Session expired after " + idleTimeout.toSeconds()
 						+ " s without a client message";
 				this.events.publish(HubEvent.agentError(session.room(), session.id(),
 						(task != null) ? task.id : null, "session_expired", message));

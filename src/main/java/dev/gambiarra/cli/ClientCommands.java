@@ -451,9 +451,7 @@ class ClientCommands {
 		String message = reply.error();
 		return switch (reply.status()) {
 			case 401 -> CliException.failure("Cannot " + action + ": " + message + " (401; check --password)");
-			case 403 -> CliException.failure("Cannot " + action + ": " + message + " (403)");
-			case 404 -> CliException.failure("Cannot " + action + ": " + message + " (404)");
-			default -> CliException.failure("Cannot " + action + ": hub answered " + reply.status() + " " + message);
+			default -> CliException.failure("Cannot " + action + ": " + message + " (" + reply.status() + ")");
 		};
 	}
 

@@ -47,7 +47,7 @@ final class AgentTestClient implements AutoCloseable {
 
 	/** The next message of {@code type} after the last one awaited (other types in between are skipped). */
 	JsonNode next(String type) {
-		await().atMost(Duration.ofSeconds(10)).until(() -> indexOf(type, this.cursor) >= 0);
+		await().atMost(Duration.ofSeconds(30)).until(() -> indexOf(type, this.cursor) >= 0);
 		int index = indexOf(type, this.cursor);
 		this.cursor = index + 1;
 		return this.received.get(index);

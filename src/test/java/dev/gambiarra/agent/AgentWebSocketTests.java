@@ -3,6 +3,7 @@ package dev.gambiarra.agent;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterAll;
@@ -17,9 +18,13 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.gambiarra.events.EventBus;
 import dev.gambiarra.events.HubEvent;
+import dev.gambiarra.testllm.ScriptedTurn;
+import dev.gambiarra.testllm.TestLlmOptions;
+import dev.gambiarra.testllm.TestLlmServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -48,6 +53,9 @@ class AgentWebSocketTests {
 
 	@Autowired
 	EventBus bus;
+
+	@Autowired
+	SessionManager sessions;
 
 	final List<HubEvent> events = new CopyOnWriteArrayList<>();
 
@@ -152,6 +160,29 @@ class AgentWebSocketTests {
 	}
 
 	@Test
+	void runsAgainstTheBuiltInTestLlmInScriptedMode() {
+		TestLlmOptions options = TestLlmOptions.defaults()
+			.withChunks(9)
+			.withScript(List.of(
+					ScriptedTurn.text("Looking.\n<search_files>\n<args>\n<path>src</path>\n<regex>TODO\\b</regex>\n"
+							+ "</args>\n</search_files>"),
+					ScriptedTurn.text("<attempt_completion>\n<args>\n<result>No TODOs left.</result>\n</args>\n"
+							+ "</attempt_completion>")));
+		try (TestLlmServer testLlm = TestLlmServer.start(options)) {
+			AgentTestClient client = connect();
+			start(client, "ask", "{\"kind\":\"openai\",\"baseUrl\":\"" + testLlm.baseUrl()
+					+ "/v1\",\"model\":\"test-llm\"}");
+			client.send("{\"type\":\"user.message\",\"text\":\"any TODOs?\"}");
+			JsonNode search = client.next("tool.request");
+			assertThat(search.path("params").path("args").path("regex").asString()).isEqualTo("TODO\\b");
+			client.send("{\"type\":\"tool.result\",\"id\":\"" + search.path("id").asString()
+					+ "\",\"status\":\"ok\",\"output\":\"(no matches)\"}");
+			assertThat(client.next("task.completed").path("result").asString()).isEqualTo("No TODOs left.");
+			assertThat(testLlm.requestCount()).isEqualTo(2);
+		}
+	}
+
+	@Test
 	void askModeOffersOnlyReadOnlyToolsAndTellsTheModelWhenItReachesForOthers() {
 		llm.reply("<execute_command>\n<args>\n<command>rm -rf /</command>\n</args>\n</execute_command>",
 				"The answer is 42.");
@@ -189,6 +220,43 @@ class AgentWebSocketTests {
 		assertThat(failed.path("code").asString()).isEqualTo("no_provider");
 		assertThat(failed.path("message").asString()).contains("HTTP 503", "127.0.0.1:1/v1", "connection refused");
 		await().untilAsserted(() -> assertThat(this.events).extracting(HubEvent::type).contains("agent:error"));
+	}
+
+	@Test
+	void drivesTheTaskWithAModelFromAProtectedRoomAndTellsTheRoom() {
+		// argon2 hashing of the room password is slow on a busy machine
+		WebTestClient http = WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.responseTimeout(Duration.ofSeconds(30))
+			.build();
+		JsonNode room = http.post().uri("/rooms").bodyValue(Map.of("name", "club", "password", "s3cret"))
+			.exchange().expectStatus().isCreated().expectBody(JsonNode.class).returnResult().getResponseBody();
+		String code = room.path("room").path("code").asString();
+		http.post().uri("/rooms/" + code + "/join").bodyValue(Map.of("id", "p1", "nickname", "ana", "model",
+				"qwen", "endpoint", llm.baseUrl().replace("/v1", ""), "password", "s3cret"))
+			.exchange().expectStatus().isCreated();
+		List<HubEvent> roomEvents = new CopyOnWriteArrayList<>();
+		Disposable subscription = this.bus.room(code).subscribe(roomEvents::add);
+		try {
+			AgentTestClient wrong = connect();
+			wrong.send("{\"type\":\"session.start\",\"provider\":{\"kind\":\"room\",\"room\":\"" + code
+					+ "\",\"password\":\"nope\"}}");
+			assertThat(wrong.next("error").path("message").asString()).contains("Invalid password");
+
+			llm.reply("<attempt_completion><args><result>from the room</result></args></attempt_completion>");
+			AgentTestClient client = connect();
+			start(client, "code", "{\"kind\":\"room\",\"room\":\"" + code.toLowerCase(java.util.Locale.ROOT)
+					+ "\",\"model\":\"model:qwen\",\"password\":\"s3cret\"}");
+			client.send("{\"type\":\"user.message\",\"text\":\"hi\"}");
+			assertThat(client.next("task.completed").path("result").asString()).isEqualTo("from the room");
+			assertThat(llm.requests.get(0).path("model").asString()).isEqualTo("qwen");
+			await().untilAsserted(() -> assertThat(roomEvents).extracting(HubEvent::type)
+				.contains("agent:session-started", "llm:request", "agent:tool-call", "agent:completed"));
+			assertThat(roomEvents.toString()).doesNotContain("s3cret");
+		}
+		finally {
+			subscription.dispose();
+		}
 	}
 
 	@Test
@@ -244,6 +312,47 @@ class AgentWebSocketTests {
 		await().atMost(Duration.ofSeconds(5)).untilTrue(llm.cancelled);
 		client.send("{\"type\":\"user.message\",\"text\":\"again\"}");
 		assertThat(client.next("task.completed").path("result").asString()).isEqualTo("second");
+	}
+
+	@Test
+	void anIdleSessionExpiresAndCannotBeResumed() {
+		AgentTestClient client = connect();
+		JsonNode started = start(client, "code", TEST);
+		assertThat(this.sessions.sweep()).isZero();
+		assertThat(this.sessions.sweep(Duration.ZERO)).isPositive();
+		JsonNode expired = client.next("error");
+		assertThat(expired.path("code").asString()).isEqualTo("session_expired");
+		assertThat(expired.path("fatal").asBoolean()).isTrue();
+		await().until(client::isClosed);
+		AgentTestClient again = connect();
+		again.send("{\"type\":\"session.resume\",\"sessionId\":\"" + started.path("sessionId").asString()
+				+ "\",\"resumeToken\":\"" + started.path("resumeToken").asString() + "\",\"lastSeq\":1}");
+		assertThat(again.next("error").path("code").asString()).isEqualTo("unknown_session");
+		await().untilAsserted(() -> assertThat(this.events).anySatisfy((event) -> {
+			assertThat(event.type()).isEqualTo("agent:error");
+			assertThat(event.data().toString()).contains("session_expired");
+		}));
+	}
+
+	@Test
+	void refusesSessionsBeyondTheLimit() {
+		int held = 0;
+		while (this.sessions.reserve()) {
+			held++;
+		}
+		try {
+			AgentTestClient client = connect();
+			client.send("{\"type\":\"session.start\",\"provider\":" + TEST + "}");
+			JsonNode error = client.next("error");
+			assertThat(error.path("code").asString()).isEqualTo("too_many_sessions");
+			await().until(client::isClosed);
+		}
+		finally {
+			for (int i = 0; i < held; i++) {
+				this.sessions.release();
+			}
+		}
+		start(connect(), "code", TEST);
 	}
 
 	@Test

@@ -138,6 +138,9 @@ public class ProviderFactory implements DisposableBean {
 			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
 			if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
 					&& uri.getRawUserInfo() == null && uri.getRawQuery() == null && uri.getRawFragment() == null) {
+				if (isMetadataHost(uri.getHost())) {
+					throw invalid("baseUrl points to a link-local or cloud metadata address");
+				}
 				return trimmed;
 			}
 		}
@@ -145,6 +148,16 @@ public class ProviderFactory implements DisposableBean {
 			// refused below
 		}
 		throw invalid("baseUrl must be an http(s) URL such as http://127.0.0.1:11434/v1");
+	}
+
+	/** Link-local and cloud metadata addresses, as literals or well-known names (no DNS lookup here). */
+	static boolean isMetadataHost(String host) {
+		String h = host.toLowerCase(Locale.ROOT);
+		if (h.startsWith("[")) {
+			h = h.substring(1, h.length() - 1);
+		}
+		return h.startsWith("169.254.") || h.startsWith("fe80:") || h.equals("fd00:ec2::254")
+				|| h.equals("metadata.google.internal") || h.equals("metadata");
 	}
 
 	private CircuitBreaker breaker(String key) {
