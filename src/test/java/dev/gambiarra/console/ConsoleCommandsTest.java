@@ -3,6 +3,7 @@ package dev.gambiarra.console;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -90,6 +91,15 @@ class ConsoleCommandsTest {
 		assertThat(exit.get()).isZero();
 		assertThat(out.toString()).contains("Tailing events of room " + code, "participant:joined",
 				"participant:left", "\"participantId\":\"p-2\"");
+	}
+
+	@Test
+	void programArgumentsSurviveTheShellParserExactly() {
+		StringWriter out = new StringWriter();
+		int code = this.commands.execute(List.of("room", "create", "Bob's \"best\" room"), new PrintWriter(out),
+				new PrintWriter(new StringWriter()));
+		assertThat(code).isZero();
+		assertThat(this.rooms.rooms()).anyMatch((room) -> room.name().equals("Bob's \"best\" room"));
 	}
 
 	@Test
