@@ -30,7 +30,9 @@ import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClien
  * Connects to a hub's agent endpoint over WebSocket, sends the task and runs what the hub asks for in the local
  * workspace until the task ends. Frames from the hub are handled one at a time on a dedicated worker thread (tools
  * block: files, processes, the approval prompt), never on the Netty event loop. {@link #run()} blocks the calling
- * (CLI) thread until the session ends.
+ * (CLI) thread until the session ends. A connection that drops before the run ends is resumed
+ * ({@code session.resume} with the last {@code seq} seen); the last answer to the hub is sent again, since it may
+ * have been lost with the old connection.
  */
 public final class AgentClient {
 
@@ -50,9 +52,11 @@ public final class AgentClient {
 	 * @param task the first task; null asks for it on the console
 	 * @param interactive whether to ask for another task after each one
 	 * @param connectTimeout how long to wait for the connection
+	 * @param maxResumes how many times a dropped connection is resumed ({@code session.resume}) before giving up
+	 * @param resumeDelay pause before the first resume, multiplied by the attempt number after that
 	 */
 	public record Options(URI hub, @Nullable String token, String mode, JsonNode provider, List<JsonNode> fallbacks,
-			@Nullable String task, boolean interactive, Duration connectTimeout) {
+			@Nullable String task, boolean interactive, Duration connectTimeout, int maxResumes, Duration resumeDelay) {
 	}
 
 	/**
@@ -114,7 +118,6 @@ public final class AgentClient {
 		HttpClient http = HttpClient.create()
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.options.connectTimeout().toMillis());
 		ReactorNettyWebSocketClient client = new ReactorNettyWebSocketClient(http);
-		AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
 		// A plain thread, not a Reactor one: tools block (files, processes, the approval prompt) by design.
 		ExecutorService executor = Executors.newSingleThreadExecutor((task) -> {
 			Thread thread = new Thread(task, "agent-client-tools");
@@ -122,37 +125,28 @@ public final class AgentClient {
 			return thread;
 		});
 		Scheduler worker = Schedulers.fromExecutorService(executor, "agent-client-tools");
+		@Nullable Throwable error;
 		try {
-			Sinks.Many<String> outbound = Sinks.many().unicast().onBackpressureBuffer();
-			outbound.tryEmitNext(protocol.opening());
-			client.execute(uri, headers, (session) -> {
-				Mono<Void> send = session.send(outbound.asFlux().map(session::textMessage));
-				Mono<Void> receive = session.receive()
-					.map(WebSocketMessage::getPayloadAsText)
-					.publishOn(worker)
-					.doOnNext((frame) -> {
-						for (String reply : protocol.handle(frame)) {
-							outbound.tryEmitNext(reply);
-						}
-						if (protocol.finished()) {
-							outbound.tryEmitComplete();
-						}
-					})
-					.takeUntil((frame) -> protocol.finished())
-					.doFinally((signal) -> outbound.tryEmitComplete())
-					.then();
-				return Mono.when(send, receive).then(Mono.defer(session::close));
-			}).onErrorResume((ex) -> {
-				failure.set(ex);
-				return Mono.empty();
-			}).block();
+			String opening = protocol.opening();
+			int resumes = 0;
+			while (true) {
+				error = connect(client, uri, headers, protocol, opening, worker);
+				String resume = protocol.resume();
+				if (protocol.finished() || resume == null || resumes >= this.options.maxResumes()) {
+					break;
+				}
+				resumes++;
+				this.console.println("[client] connection lost; resuming the session (attempt " + resumes + " of "
+						+ this.options.maxResumes() + ")");
+				Mono.delay(this.options.resumeDelay().multipliedBy(resumes)).block();
+				opening = resume;
+			}
 		}
 		finally {
 			worker.dispose();
 			executor.shutdownNow();
 		}
-		Throwable error = failure.get();
-		if (error != null) {
+		if (error != null && !protocol.finished()) {
 			logger.debug("Agent connection failed", error);
 			String message = "Cannot talk to the hub at " + uri + ": " + describe(error);
 			this.console.println(message);
@@ -167,6 +161,36 @@ public final class AgentClient {
 				yield new Result(false, protocol.toolCalls(), message);
 			}
 		};
+	}
+
+	/** One connection: sends the opening frame, then answers the hub until the run ends or the socket closes. */
+	private static @Nullable Throwable connect(ReactorNettyWebSocketClient client, URI uri, HttpHeaders headers,
+			ClientProtocol protocol, String opening, Scheduler worker) {
+		AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
+		Sinks.Many<String> outbound = Sinks.many().unicast().onBackpressureBuffer();
+		outbound.tryEmitNext(opening);
+		client.execute(uri, headers, (session) -> {
+			Mono<Void> send = session.send(outbound.asFlux().map(session::textMessage));
+			Mono<Void> receive = session.receive()
+				.map(WebSocketMessage::getPayloadAsText)
+				.publishOn(worker)
+				.doOnNext((frame) -> {
+					for (String reply : protocol.handle(frame)) {
+						outbound.tryEmitNext(reply);
+					}
+					if (protocol.finished()) {
+						outbound.tryEmitComplete();
+					}
+				})
+				.takeUntil((frame) -> protocol.finished())
+				.doFinally((signal) -> outbound.tryEmitComplete())
+				.then();
+			return Mono.when(send, receive).then(Mono.defer(session::close));
+		}).onErrorResume((ex) -> {
+			failure.set(ex);
+			return Mono.empty();
+		}).block();
+		return failure.get();
 	}
 
 	private static String describe(Throwable error) {

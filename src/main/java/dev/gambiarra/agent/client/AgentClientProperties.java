@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param token the hub's agent token ({@code gambiarra.agent.token} on the hub), when it requires one
  * @param workspace the workspace folder when {@code --workspace} is not given
  * @param connectTimeout how long to wait for the WebSocket connection
+ * @param maxResumes how many times a dropped connection is resumed before the run gives up
+ * @param resumeDelay pause before the first resume (times the attempt number after that)
  * @param approvals what runs without asking
  * @param commands what {@code execute_command} may run
  * @param files bounds and backups of the file tools
@@ -27,6 +29,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("gambiarra.agent.client")
 record AgentClientProperties(@DefaultValue("http://localhost:3000") String hub, @Nullable String token,
 		@DefaultValue(".") String workspace, @DefaultValue("5s") Duration connectTimeout,
+		@DefaultValue("3") @Min(0) int maxResumes, @DefaultValue("1s") Duration resumeDelay,
 		@DefaultValue ApprovalSettings approvals, @DefaultValue CommandSettings commands,
 		@DefaultValue FileSettings files) {
 

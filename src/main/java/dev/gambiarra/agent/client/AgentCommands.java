@@ -106,7 +106,8 @@ class AgentCommands {
 		ToolBox tools = new ToolBox(space, settings(this.properties), new Approvals(policy, console));
 		AgentClient.Options options = new AgentClient.Options(hubUri,
 				token != null ? token : this.properties.token(), chosenMode, providerNode, List.of(), task,
-				task == null, this.properties.connectTimeout());
+				task == null, this.properties.connectTimeout(), this.properties.maxResumes(),
+				this.properties.resumeDelay());
 		out.println("Workspace: " + space.root() + " (tools run here; reads "
 				+ (policy.autoApproveReads() ? "auto-approved" : "asked") + ", writes "
 				+ (policy.autoApproveWrites() ? "auto-approved" : "asked") + ", commands "

@@ -58,6 +58,11 @@ final class ClientProtocol {
 
 	private int toolCalls;
 
+	/** The last answer to a hub request, kept until the hub moves on, to send again after a reconnect. */
+	private @Nullable String pendingReply;
+
+	private boolean resent;
+
 	/**
 	 * @param json mapper for the wire
 	 * @param tools runs tool requests
@@ -126,6 +131,11 @@ final class ClientProtocol {
 		}
 		List<String> out = new ArrayList<>();
 		String type = msg.path("type").asString("");
+		if (!type.equals("session.resumed") && !type.equals("error") && !type.equals("pong")) {
+			// the hub went on, so it has the last answer
+			this.pendingReply = null;
+			this.resent = false;
+		}
 		switch (type) {
 			case "session.started" -> {
 				this.sessionId = msg.path("sessionId").asString(null);
@@ -134,13 +144,19 @@ final class ClientProtocol {
 						+ msg.path("mode").asString("code") + ", workspace " + this.tools.workspaceRoot());
 				nextTask(this.firstTask, out);
 			}
-			case "session.resumed" -> this.console.println("[client] session resumed ("
-					+ msg.path("replayed").asInt(0) + " messages replayed"
-					+ (msg.path("gap").asBoolean(false) ? ", some were lost" : "") + ")");
+			case "session.resumed" -> {
+				this.console.println("[client] session resumed (" + msg.path("replayed").asInt(0)
+						+ " messages replayed" + (msg.path("gap").asBoolean(false) ? ", some were lost" : "") + ")");
+				if (this.pendingReply != null) {
+					// the answer may have been lost with the old connection; a duplicate is refused harmlessly
+					out.add(this.pendingReply);
+					this.resent = true;
+				}
+			}
 			case "task.started" -> this.console.println("");
 			case "assistant.delta" -> this.console.print(msg.path("text").asString(""));
-			case "tool.request" -> out.add(runTool(msg));
-			case "followup.question" -> out.add(answer(msg));
+			case "tool.request" -> out.add(remember(runTool(msg)));
+			case "followup.question" -> out.add(remember(answer(msg)));
 			case "todo.update" -> printTodos(msg.path("items"));
 			case "task.completed" -> {
 				this.console.println("");
@@ -163,6 +179,11 @@ final class ClientProtocol {
 				taskEnded(Outcome.FAILED, out);
 			}
 			case "error" -> {
+				if (this.resent && "unknown_request".equals(msg.path("code").asString(""))) {
+					// the hub had the answer we sent again after reconnecting
+					this.resent = false;
+					return out;
+				}
 				this.console.println("[hub error " + msg.path("code").asString("") + "] "
 						+ msg.path("message").asString(""));
 				if (msg.path("fatal").asBoolean(false)) {
@@ -174,6 +195,11 @@ final class ClientProtocol {
 			default -> this.console.println("[client] ignored message of type '" + type + "'");
 		}
 		return out;
+	}
+
+	private String remember(String reply) {
+		this.pendingReply = reply;
+		return reply;
 	}
 
 	private String runTool(JsonNode msg) {

@@ -97,7 +97,7 @@ class AgentClientEndToEndTest {
 				new Approvals(new ApprovalPolicy(true, false, false), console));
 		AgentClient.Options options = new AgentClient.Options(URI.create("http://127.0.0.1:" + this.port), null,
 				"code", JSON.readTree("{\"kind\":\"test\"}"), List.of(), "Write app.sh that greets the agent", false,
-				Duration.ofSeconds(5));
+				Duration.ofSeconds(5), 0, Duration.ZERO);
 
 		AgentClient.Result result = new AgentClient(options, tools, console, JSON).run();
 

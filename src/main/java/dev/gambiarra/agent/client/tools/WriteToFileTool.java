@@ -75,7 +75,7 @@ final class WriteToFileTool implements Tool {
 	}
 
 	static String preview(String content) {
-		String[] lines = content.split("\n", -1);
+		String[] lines = content.split("\n");
 		StringBuilder out = new StringBuilder();
 		int shown = Math.min(lines.length, 20);
 		for (int i = 0; i < shown; i++) {
