@@ -193,13 +193,20 @@ public final class AgentClient {
 		return failure.get();
 	}
 
+	/** The deepest cause with a message, skipping the resolver's internal query error. */
 	private static String describe(Throwable error) {
-		Throwable root = error;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
+		Throwable pick = error;
+		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+			if (cause.getMessage() != null && !cause.getMessage().isBlank()
+					&& !cause.getClass().getName().startsWith("io.netty.resolver")) {
+				pick = cause;
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
 		}
-		String message = root.getMessage();
-		return (message == null || message.isBlank()) ? root.getClass().getSimpleName() : message;
+		String message = pick.getMessage();
+		return (message == null || message.isBlank()) ? pick.getClass().getSimpleName() : message;
 	}
 
 }
