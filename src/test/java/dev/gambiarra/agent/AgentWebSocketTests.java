@@ -315,6 +315,31 @@ class AgentWebSocketTests {
 	}
 
 	@Test
+	void endsTasksThatRunTooLongOrKeepMakingInvalidCalls() {
+		for (int i = 0; i < 30; i++) {
+			llm.reply("<update_todo_list><args><todos>[-] step " + i + "</todos></args></update_todo_list>");
+		}
+		AgentTestClient client = connect();
+		start(client, "code", TEST);
+		client.send("{\"type\":\"user.message\",\"text\":\"loop\"}");
+		JsonNode failed = client.next("task.failed");
+		assertThat(failed.path("code").asString()).isEqualTo("turn_limit");
+		assertThat(llm.served.get()).isEqualTo(25);
+		assertThat(client.count("todo.update")).isEqualTo(25);
+
+		llm.reset();
+		for (int i = 0; i < 10; i++) {
+			llm.reply("<read_file><args><file></file></args></read_file>");
+		}
+		client.send("{\"type\":\"user.message\",\"text\":\"read\"}");
+		failed = client.next("task.failed");
+		assertThat(failed.path("code").asString()).isEqualTo("invalid_tool_calls");
+		assertThat(failed.path("message").asString()).contains("Missing required parameter <file>/<path>");
+		assertThat(llm.served.get()).isEqualTo(4);
+		assertThat(client.count("tool.request")).isZero();
+	}
+
+	@Test
 	void anIdleSessionExpiresAndCannotBeResumed() {
 		AgentTestClient client = connect();
 		JsonNode started = start(client, "code", TEST);
@@ -353,6 +378,20 @@ class AgentWebSocketTests {
 			}
 		}
 		start(connect(), "code", TEST);
+	}
+
+	@Test
+	void closesTheSocketOnAFrameLargerThanTheLimit() {
+		AgentTestClient client = connect();
+		start(client, "code", TEST);
+		client.send("{\"type\":\"user.message\",\"text\":\"" + "x".repeat(900_000) + "\"}");
+		client.next("task.completed");
+		client.send("{\"type\":\"user.message\",\"text\":\"" + "x".repeat(1_100_000) + "\"}");
+		await().atMost(Duration.ofSeconds(30)).until(client::isClosed);
+		assertThat(client.count("task.started")).isOne();
+		// the oversized message never reached the model, and the large one was cut to the context budget
+		assertThat(llm.served.get()).isOne();
+		assertThat(llm.lastMessage(0)).hasSizeLessThan(64_000).endsWith("[…cut to fit]");
 	}
 
 	@Test
