@@ -46,6 +46,29 @@ class ClientCommands {
 
 	private static final String GROUP = "Client (one-shot: java -jar gambiarra.jar COMMAND ...)";
 
+	private static final String SERVE_HELP = "Usage: serve [--port 3000] [--host ADDRESS] [--mdns] [--quiet] [--demo "
+			+ "true|false] [--console true|false] ('help serve' lists every option)";
+
+	private static final String CREATE_HELP = "Usage: create --name NAME [--password P] [--json true] [--hub URL] "
+			+ "('help create' lists every option)";
+
+	private static final String LIST_HELP = "Usage: list [--json true] [--hub URL] ('help list' lists every option)";
+
+	private static final String JOIN_HELP = "Usage: join --code CODE [--model NAME] [--endpoint "
+			+ "http://localhost:11434] [--nickname N] [--password P] [--no-specs "
+			+ "true] [--id ID] [--hub URL] ('help join' lists every option)";
+
+	private static final String CHAT_HELP = "Usage: chat --code CODE --prompt TEXT [--model *|model:NAME|ID] "
+			+ "[--system TEXT] [--password P] [--stream false] [--hub URL] ('help "
+			+ "chat' lists every option)";
+
+	private static final String MONITOR_HELP = "Usage: monitor --code CODE [--password P] [--plain true] [--count N] "
+			+ "[--hub URL] ('help monitor' lists every option)";
+
+	private static final String TEST_LLM_HELP = "Usage: test-llm [--port 8001] [--host 127.0.0.1] [--models a,b] "
+			+ "[--chunks N] [--delay-ms N] [--script turns.json] ('help test-llm' "
+			+ "lists every option)";
+
 	private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
 		.withZone(ZoneId.systemDefault());
 
@@ -75,7 +98,7 @@ class ClientCommands {
 		}
 	}
 
-	@Command(name = "serve", group = GROUP,
+	@Command(name = "serve", group = GROUP, help = SERVE_HELP,
 			description = "Start the hub: serve [--port 3000] [--host 0.0.0.0] [--mdns] [--quiet] [--demo false]")
 	void serve() {
 		oneShotOnly("serve");
@@ -84,7 +107,8 @@ class ClientCommands {
 		throw CliException.usage("serve takes --port N, --host ADDRESS, --mdns, --quiet, --demo true|false");
 	}
 
-	@Command(name = "create", group = GROUP, description = "Create a room and print its code and host secret")
+	@Command(name = "create", group = GROUP, help = CREATE_HELP,
+			description = "Create a room and print its code and host secret")
 	void create(@Option(longName = "name", description = "room name", required = true) String name,
 			@Option(longName = "password", description = "room password (optional)") @Nullable String password,
 			@Option(longName = "json", description = "print the hub's JSON answer", defaultValue = "false") boolean json,
@@ -113,7 +137,8 @@ class ClientCommands {
 		out.println("OpenAI base URL: " + http(hub).base() + "/rooms/" + room.path("code").asString() + "/v1");
 	}
 
-	@Command(name = "list", group = GROUP, description = "List the rooms of a hub")
+	@Command(name = "list", group = GROUP, help = LIST_HELP,
+			description = "List the rooms of a hub")
 	void list(@Option(longName = "json", description = "print JSON instead of a table", defaultValue = "false")
 	boolean json, @Option(longName = "hub", description = "hub URL") @Nullable String hub,
 			CommandContext context) {
@@ -142,7 +167,7 @@ class ClientCommands {
 		table(out, List.of("CODE", "NAME", "PARTICIPANTS", "PROTECTED", "CREATED"), rows);
 	}
 
-	@Command(name = "join", group = GROUP,
+	@Command(name = "join", group = GROUP, help = JOIN_HELP,
 			description = "Share a local LLM in a room; heartbeats until Ctrl+C, then leaves")
 	void join(@Option(longName = "code", description = "room code", required = true) String code,
 			@Option(longName = "model", description = "model to serve (default: the endpoint's only model)")
@@ -193,7 +218,8 @@ class ClientCommands {
 		}
 	}
 
-	@Command(name = "chat", group = GROUP, description = "Send a prompt to a room and stream the answer")
+	@Command(name = "chat", group = GROUP, help = CHAT_HELP,
+			description = "Send a prompt to a room and stream the answer")
 	void chat(@Option(longName = "code", description = "room code", required = true) String code,
 			@Option(longName = "prompt", description = "the message to send", required = true) String prompt,
 			@Option(longName = "model", description = "'*' (anyone), 'model:NAME' or a participant id",
@@ -280,7 +306,7 @@ class ClientCommands {
 		throw CliException.failure("The answer was cut off: the stream ended without [DONE]");
 	}
 
-	@Command(name = "monitor", group = GROUP,
+	@Command(name = "monitor", group = GROUP, help = MONITOR_HELP,
 			description = "Live view of a room: participants, health, recent events, throughput")
 	void monitor(@Option(longName = "code", description = "room code", required = true) String code,
 			@Option(longName = "password", description = "room password") @Nullable String password,
@@ -297,7 +323,7 @@ class ClientCommands {
 			.run(count);
 	}
 
-	@Command(name = "test-llm", group = GROUP,
+	@Command(name = "test-llm", group = GROUP, help = TEST_LLM_HELP,
 			description = "Run the built-in deterministic OpenAI-compatible test LLM until Ctrl+C")
 	void testLlm(@Option(longName = "port", description = "port (0: any free one)", defaultValue = "8001") int port,
 			@Option(longName = "host", description = "address to bind", defaultValue = "127.0.0.1") String host,

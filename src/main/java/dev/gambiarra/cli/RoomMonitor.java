@@ -86,8 +86,10 @@ final class RoomMonitor {
 			thread.setDaemon(true);
 			return thread;
 		});
-		ticker.scheduleWithFixedDelay(this::draw, this.refresh.toMillis(), this.refresh.toMillis(),
-				TimeUnit.MILLISECONDS);
+		if (!this.plain) {
+			ticker.scheduleWithFixedDelay(this::draw, this.refresh.toMillis(), this.refresh.toMillis(),
+					TimeUnit.MILLISECONDS);
+		}
 		draw();
 		boolean closed = false;
 		try (Stream<String> lines = response.body()) {
@@ -125,6 +127,7 @@ final class RoomMonitor {
 		}
 		this.events++;
 		String who = data.path("participantId").asString(data.path("id").asString(""));
+		String name = nickname(who);
 		switch (type) {
 			case "participant:joined" -> this.participants.put(data.path("id").asString(""), data);
 			case "participant:left", "participant:kicked" -> this.participants.remove(who);
@@ -142,7 +145,9 @@ final class RoomMonitor {
 			default -> {
 			}
 		}
-		String name = nickname(who);
+		if (name.equals(who)) {
+			name = nickname(who);
+		}
 		String detail = type.startsWith("llm:error") ? " " + data.path("error").asString("") : "";
 		this.recent.addFirst(LocalTime.now().format(TIME) + "  " + type + ((name.isEmpty()) ? "" : "  " + name)
 				+ detail);

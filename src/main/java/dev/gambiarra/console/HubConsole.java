@@ -3,6 +3,11 @@ package dev.gambiarra.console;
 import java.io.Console;
 import java.lang.reflect.Method;
 
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.UserInterruptException;
+import org.jline.utils.AttributedString;
+import org.jline.utils.AttributedStyle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,14 +28,17 @@ class HubConsole {
 
 	private static final Logger logger = LoggerFactory.getLogger(HubConsole.class);
 
-	private final JLineInputProvider input;
+	static final String WELCOME = "Gambiarra hub console: 'help' lists the commands, 'exit' closes the console "
+			+ "(the hub keeps running), Ctrl+C stops the hub.";
+
+	private final LineReader lineReader;
 
 	private final CommandParser parser;
 
 	private final CommandRegistry registry;
 
-	HubConsole(JLineInputProvider input, CommandParser parser, CommandRegistry registry) {
-		this.input = input;
+	HubConsole(LineReader lineReader, CommandParser parser, CommandRegistry registry) {
+		this.lineReader = lineReader;
 		this.parser = parser;
 		this.registry = registry;
 	}
@@ -43,12 +51,43 @@ class HubConsole {
 
 	private void run() {
 		try {
-			new JLineShellRunner(this.input, this.parser, this.registry).run(new String[0]);
+			this.lineReader.getTerminal().writer().println(WELCOME);
+			this.lineReader.getTerminal().flush();
+			new JLineShellRunner(new HubInput(this.lineReader), this.parser, this.registry).run(new String[0]);
 			logger.info("Console closed; the hub keeps running");
 		}
 		catch (Exception ex) {
 			logger.warn("Console stopped: {}", ex.getMessage());
 		}
+	}
+
+	/**
+	 * Reads console lines with a {@code hub:>} prompt. Ctrl+C at the prompt stops the hub, as it would without a
+	 * console (exit code 130, graceful shutdown through the JVM's hooks); Ctrl+D only closes the console.
+	 */
+	static final class HubInput extends JLineInputProvider {
+
+		HubInput(LineReader lineReader) {
+			super(lineReader);
+			setPromptProvider(() -> new AttributedString("hub:>",
+					AttributedStyle.DEFAULT.foreground(AttributedStyle.YELLOW)));
+		}
+
+		@Override
+		public String readInput() {
+			try {
+				return super.readInput();
+			}
+			catch (UserInterruptException ex) {
+				logger.info("Ctrl+C in the console: stopping the hub");
+				System.exit(130);
+				return "exit";
+			}
+			catch (EndOfFileException ex) {
+				return "exit";
+			}
+		}
+
 	}
 
 	/** Whether a real terminal is attached (on Java 22+ {@code System.console()} exists even when redirected). */
