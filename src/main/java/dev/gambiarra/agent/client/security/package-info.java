@@ -1,0 +1,4 @@
+@NullMarked
+package dev.gambiarra.agent.client.security;
+
+import org.jspecify.annotations.NullMarked;

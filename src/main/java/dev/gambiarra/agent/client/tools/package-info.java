@@ -1,0 +1,4 @@
+@NullMarked
+package dev.gambiarra.agent.client.tools;
+
+import org.jspecify.annotations.NullMarked;
