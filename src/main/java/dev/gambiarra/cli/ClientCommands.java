@@ -57,10 +57,13 @@ class ClientCommands {
 	private static final String SERVE_HELP = "Usage: serve [--port 3000] [--host ADDRESS] [--mdns] [--quiet] [--demo "
 			+ "true|false] [--console true|false] ('help serve' lists every option)";
 
-	private static final String CREATE_HELP = "Usage: create --name NAME [--password P] [--json true] [--hub URL|auto] "
-			+ "('help create' lists every option)";
+	private static final String CREATE_HELP = "Usage: create --name NAME [--password P] [--json true] "
+			+ "[--hub URL|auto] ('help create' lists every option)";
 
-	private static final String LIST_HELP = "Usage: list [--json true] [--hub URL|auto] ('help list' lists every option)";
+	private static final String HUB_OPTION = "hub URL, or auto to find it on the LAN";
+
+	private static final String LIST_HELP = "Usage: list [--json true] [--hub URL|auto] ('help list' lists every "
+			+ "option)";
 
 	private static final String JOIN_HELP = "Usage: join --code CODE [--model NAME] [--endpoint "
 			+ "http://localhost:11434] [--nickname N] [--password P] [--no-specs "
@@ -164,7 +167,7 @@ class ClientCommands {
 	void create(@Option(longName = "name", description = "room name", required = true) String name,
 			@Option(longName = "password", description = "room password (optional)") @Nullable String password,
 			@Option(longName = "json", description = "print the hub's JSON answer", defaultValue = "false") boolean json,
-			@Option(longName = "hub", description = "hub URL, or auto to find it on the LAN") @Nullable String hub, CommandContext context) {
+			@Option(longName = "hub", description = HUB_OPTION) @Nullable String hub, CommandContext context) {
 		password = (password != null) ? password : "";
 		hub = hubUrl(hub);
 		Map<String, Object> body = new LinkedHashMap<>();
@@ -192,7 +195,7 @@ class ClientCommands {
 	@Command(name = "list", group = GROUP, help = LIST_HELP,
 			description = "List the rooms of a hub")
 	void list(@Option(longName = "json", description = "print JSON instead of a table", defaultValue = "false")
-	boolean json, @Option(longName = "hub", description = "hub URL, or auto to find it on the LAN") @Nullable String hub,
+	boolean json, @Option(longName = "hub", description = HUB_OPTION) @Nullable String hub,
 			CommandContext context) {
 		hub = hubUrl(hub);
 		Http.Reply reply = http(hub).get("/rooms", null);
@@ -231,7 +234,7 @@ class ClientCommands {
 			@Option(longName = "no-specs", description = "do not report CPU/RAM/GPU",
 					defaultValue = "false") boolean noSpecs,
 			@Option(longName = "id", description = "participant id (default: random)") @Nullable String id,
-			@Option(longName = "hub", description = "hub URL, or auto to find it on the LAN") @Nullable String hub, CommandContext context) {
+			@Option(longName = "hub", description = HUB_OPTION) @Nullable String hub, CommandContext context) {
 		model = (model != null) ? model : "";
 		nickname = (nickname != null) ? nickname : "";
 		password = (password != null) ? password : "";
@@ -280,7 +283,7 @@ class ClientCommands {
 			@Option(longName = "password", description = "room password") @Nullable String password,
 			@Option(longName = "stream", description = "stream the answer as it arrives",
 					defaultValue = "true") boolean stream,
-			@Option(longName = "hub", description = "hub URL, or auto to find it on the LAN") @Nullable String hub, CommandContext context) {
+			@Option(longName = "hub", description = HUB_OPTION) @Nullable String hub, CommandContext context) {
 		system = (system != null) ? system : "";
 		password = (password != null) ? password : "";
 		hub = hubUrl(hub);
@@ -366,7 +369,7 @@ class ClientCommands {
 					defaultValue = "false") boolean plain,
 			@Option(longName = "count", description = "stop after this many events (0: until Ctrl+C)",
 					defaultValue = "0") int count,
-			@Option(longName = "hub", description = "hub URL, or auto to find it on the LAN") @Nullable String hub, CommandContext context) {
+			@Option(longName = "hub", description = HUB_OPTION) @Nullable String hub, CommandContext context) {
 		password = (password != null) ? password : "";
 		oneShotOnly("monitor");
 		hub = hubUrl(hub);

@@ -88,7 +88,8 @@ class DiscoverCommandTest {
 		this.finder.hubs.add(new DiscoveredHub("gambiarra-hub-3001", URI.create("http://192.168.1.21:3001/"), "dev"));
 
 		commands().discover("1", false, context(this.output));
-		assertThat(this.output.toString().lines()).containsExactly("NAME                URL                        VERSION",
+		assertThat(this.output.toString().lines()).containsExactly(
+				"NAME                URL                        VERSION",
 				"gambiarra-hub-3000  http://192.168.1.20:3000/  0.1.0",
 				"gambiarra-hub-3001  http://192.168.1.21:3001/  dev");
 
