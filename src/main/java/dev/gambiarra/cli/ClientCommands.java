@@ -2,6 +2,8 @@ package dev.gambiarra.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.net.http.HttpResponse;
@@ -17,13 +19,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
@@ -32,6 +38,8 @@ import org.springframework.shell.core.command.annotation.Command;
 import org.springframework.shell.core.command.annotation.Option;
 import org.springframework.stereotype.Component;
 
+import dev.gambiarra.discovery.DiscoveredHub;
+import dev.gambiarra.discovery.MdnsBrowser;
 import dev.gambiarra.testllm.ScriptedTurn;
 import dev.gambiarra.testllm.TestLlmOptions;
 import dev.gambiarra.testllm.TestLlmScript;
@@ -49,25 +57,56 @@ class ClientCommands {
 	private static final String SERVE_HELP = "Usage: serve [--port 3000] [--host ADDRESS] [--mdns] [--quiet] [--demo "
 			+ "true|false] [--console true|false] ('help serve' lists every option)";
 
-	private static final String CREATE_HELP = "Usage: create --name NAME [--password P] [--json true] [--hub URL] "
-			+ "('help create' lists every option)";
+	private static final String CREATE_HELP = "Usage: create --name NAME [--password P] [--json true] "
+			+ "[--hub URL|auto] ('help create' lists every option)";
 
-	private static final String LIST_HELP = "Usage: list [--json true] [--hub URL] ('help list' lists every option)";
+	private static final String HUB_OPTION = "hub URL, or auto to find it on the LAN";
+
+	private static final String LIST_HELP = "Usage: list [--json true] [--hub URL|auto] ('help list' lists every "
+			+ "option)";
 
 	private static final String JOIN_HELP = "Usage: join --code CODE [--model NAME] [--endpoint "
 			+ "http://localhost:11434] [--nickname N] [--password P] [--no-specs "
-			+ "true] [--id ID] [--hub URL] ('help join' lists every option)";
+			+ "true] [--id ID] [--hub URL|auto] ('help join' lists every option)";
 
 	private static final String CHAT_HELP = "Usage: chat --code CODE --prompt TEXT [--model *|model:NAME|ID] "
-			+ "[--system TEXT] [--password P] [--stream false] [--hub URL] ('help "
+			+ "[--system TEXT] [--password P] [--stream false] [--hub URL|auto] ('help "
 			+ "chat' lists every option)";
 
 	private static final String MONITOR_HELP = "Usage: monitor --code CODE [--password P] [--plain true] [--count N] "
-			+ "[--hub URL] ('help monitor' lists every option)";
+			+ "[--hub URL|auto] ('help monitor' lists every option)";
 
 	private static final String TEST_LLM_HELP = "Usage: test-llm [--port 8001] [--host 127.0.0.1] [--models a,b] "
 			+ "[--chunks N] [--delay-ms N] [--script turns.json] ('help test-llm' "
 			+ "lists every option)";
+
+	private static final String DISCOVER_HELP = "Usage: discover [--timeout SECONDS] [--json true] ('help discover' "
+			+ "lists every option)";
+
+	/** {@code --hub auto}: find the hub on the LAN over mDNS. */
+	static final String AUTO = "auto";
+
+	/** Longest {@code --timeout} accepted: discovery is meant to be quick. */
+	private static final Duration MAX_DISCOVERY_TIMEOUT = Duration.ofMinutes(5);
+
+	private static final HubFinder NO_FINDER = new HubFinder() {
+
+		@Override
+		public Duration defaultTimeout() {
+			return Duration.ofSeconds(6);
+		}
+
+		@Override
+		public List<DiscoveredHub> discover(Duration timeout) {
+			throw CliException.failure("LAN discovery is not available here");
+		}
+
+		@Override
+		public Optional<DiscoveredHub> first(Duration timeout) {
+			throw CliException.failure("LAN discovery is not available here");
+		}
+
+	};
 
 	private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
 		.withZone(ZoneId.systemDefault());
@@ -80,14 +119,30 @@ class ClientCommands {
 
 	private final boolean insideHub;
 
+	private final HubFinder finder;
+
+	private final Consumer<String> notices;
+
 	@Autowired
-	ClientCommands(CliProperties properties, ApplicationContext context) {
-		this(properties, context instanceof WebServerApplicationContext);
+	ClientCommands(CliProperties properties, ApplicationContext context, ObjectProvider<MdnsBrowser> browser) {
+		this(properties, context instanceof WebServerApplicationContext, HubFinder.of(browser), System.err::println);
 	}
 
 	ClientCommands(CliProperties properties, boolean insideHub) {
+		this(properties, insideHub, NO_FINDER, (line) -> {
+		});
+	}
+
+	/**
+	 * @param finder finds hubs on the LAN for {@code discover} and {@code --hub auto}
+	 * @param notices where side remarks go (which hub {@code --hub auto} chose): stderr, so stdout stays the
+	 * command's output ({@code --json} included)
+	 */
+	ClientCommands(CliProperties properties, boolean insideHub, HubFinder finder, Consumer<String> notices) {
 		this.properties = properties;
 		this.insideHub = insideHub;
+		this.finder = finder;
+		this.notices = notices;
 	}
 
 	/** Long-running client commands would hold the hub's console; they run as one-shot commands only. */
@@ -112,9 +167,9 @@ class ClientCommands {
 	void create(@Option(longName = "name", description = "room name", required = true) String name,
 			@Option(longName = "password", description = "room password (optional)") @Nullable String password,
 			@Option(longName = "json", description = "print the hub's JSON answer", defaultValue = "false") boolean json,
-			@Option(longName = "hub", description = "hub URL") @Nullable String hub, CommandContext context) {
+			@Option(longName = "hub", description = HUB_OPTION) @Nullable String hub, CommandContext context) {
 		password = (password != null) ? password : "";
-		hub = (hub != null) ? hub : "";
+		hub = hubUrl(hub);
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("name", name);
 		if (!password.isEmpty()) {
@@ -140,9 +195,9 @@ class ClientCommands {
 	@Command(name = "list", group = GROUP, help = LIST_HELP,
 			description = "List the rooms of a hub")
 	void list(@Option(longName = "json", description = "print JSON instead of a table", defaultValue = "false")
-	boolean json, @Option(longName = "hub", description = "hub URL") @Nullable String hub,
+	boolean json, @Option(longName = "hub", description = HUB_OPTION) @Nullable String hub,
 			CommandContext context) {
-		hub = (hub != null) ? hub : "";
+		hub = hubUrl(hub);
 		Http.Reply reply = http(hub).get("/rooms", null);
 		if (!reply.ok()) {
 			throw hubFailure(reply, "list rooms");
@@ -179,13 +234,13 @@ class ClientCommands {
 			@Option(longName = "no-specs", description = "do not report CPU/RAM/GPU",
 					defaultValue = "false") boolean noSpecs,
 			@Option(longName = "id", description = "participant id (default: random)") @Nullable String id,
-			@Option(longName = "hub", description = "hub URL") @Nullable String hub, CommandContext context) {
+			@Option(longName = "hub", description = HUB_OPTION) @Nullable String hub, CommandContext context) {
 		model = (model != null) ? model : "";
 		nickname = (nickname != null) ? nickname : "";
 		password = (password != null) ? password : "";
 		id = (id != null) ? id : "";
-		hub = (hub != null) ? hub : "";
 		oneShotOnly("join");
+		hub = hubUrl(hub);
 		PrintWriter out = context.outputWriter();
 		String base = endpointBase(endpoint);
 		List<String> models = detectModels(base);
@@ -228,10 +283,10 @@ class ClientCommands {
 			@Option(longName = "password", description = "room password") @Nullable String password,
 			@Option(longName = "stream", description = "stream the answer as it arrives",
 					defaultValue = "true") boolean stream,
-			@Option(longName = "hub", description = "hub URL") @Nullable String hub, CommandContext context) {
+			@Option(longName = "hub", description = HUB_OPTION) @Nullable String hub, CommandContext context) {
 		system = (system != null) ? system : "";
 		password = (password != null) ? password : "";
-		hub = (hub != null) ? hub : "";
+		hub = hubUrl(hub);
 		List<Map<String, String>> messages = new ArrayList<>();
 		if (!system.isBlank()) {
 			messages.add(Map.of("role", "system", "content", system));
@@ -314,13 +369,47 @@ class ClientCommands {
 					defaultValue = "false") boolean plain,
 			@Option(longName = "count", description = "stop after this many events (0: until Ctrl+C)",
 					defaultValue = "0") int count,
-			@Option(longName = "hub", description = "hub URL") @Nullable String hub, CommandContext context) {
+			@Option(longName = "hub", description = HUB_OPTION) @Nullable String hub, CommandContext context) {
 		password = (password != null) ? password : "";
-		hub = (hub != null) ? hub : "";
 		oneShotOnly("monitor");
+		hub = hubUrl(hub);
 		new RoomMonitor(http(hub), code.strip(), password.isEmpty() ? null : password, context.outputWriter(), plain,
 				this.properties.monitorRefresh())
 			.run(count);
+	}
+
+	@Command(name = "discover", group = GROUP, help = DISCOVER_HELP,
+			description = "List the hubs announced on the LAN (mDNS): name, URL, version")
+	void discover(@Option(longName = "timeout",
+			description = "seconds to listen (default gambiarra.mdns.browse-timeout)") @Nullable String timeout,
+			@Option(longName = "json", description = "print JSON instead of a table", defaultValue = "false")
+			boolean json, CommandContext context) {
+		Duration listen = (timeout != null) ? seconds(timeout) : this.finder.defaultTimeout();
+		List<DiscoveredHub> hubs = search(() -> this.finder.discover(listen));
+		PrintWriter out = context.outputWriter();
+		if (json) {
+			List<Map<String, String>> list = new ArrayList<>();
+			for (DiscoveredHub hub : hubs) {
+				Map<String, String> entry = new LinkedHashMap<>();
+				entry.put("name", hub.name());
+				entry.put("url", hub.url().toString());
+				entry.put("version", hub.version());
+				list.add(entry);
+			}
+			out.println(Http.JSON.writeValueAsString(Map.of("hubs", list)));
+			if (hubs.isEmpty()) {
+				throw noHub(listen);
+			}
+			return;
+		}
+		if (hubs.isEmpty()) {
+			throw noHub(listen);
+		}
+		List<List<String>> rows = new ArrayList<>();
+		for (DiscoveredHub hub : hubs) {
+			rows.add(List.of(hub.name(), hub.url().toString(), hub.version()));
+		}
+		table(out, List.of("NAME", "URL", "VERSION"), rows);
 	}
 
 	@Command(name = "test-llm", group = GROUP, help = TEST_LLM_HELP,
@@ -401,6 +490,67 @@ class ClientCommands {
 
 	@Nullable TestLlmServer testLlm() {
 		return this.testLlm;
+	}
+
+	/**
+	 * The hub URL a command talks to: {@code --hub}, else {@code gambiarra.cli.hub}; {@code auto} (in either) is the
+	 * first hub mDNS finds within {@code gambiarra.mdns.browse-timeout}, named on the notices stream.
+	 */
+	String hubUrl(@Nullable String hub) {
+		String url = (hub == null || hub.isBlank()) ? this.properties.hub() : hub.strip();
+		if (!url.equalsIgnoreCase(AUTO)) {
+			return url;
+		}
+		Duration listen = this.finder.defaultTimeout();
+		DiscoveredHub found = search(() -> this.finder.first(listen)).orElseThrow(() -> CliException
+			.failure(noHubMessage(listen) + "; pass --hub URL instead of auto"));
+		this.notices.accept("Using hub " + found.name() + " at " + found.url() + " (found by mDNS)");
+		return found.url().toString();
+	}
+
+	/** Runs a LAN search, turning a network failure (no multicast, bad gambiarra.mdns.interface) into one line. */
+	private static <T> T search(Supplier<T> search) {
+		try {
+			return search.get();
+		}
+		catch (CliException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			throw CliException.failure("LAN discovery (mDNS) failed: " + rootMessage(ex));
+		}
+	}
+
+	private static CliException noHub(Duration listened) {
+		return CliException.failure(noHubMessage(listened));
+	}
+
+	private static String noHubMessage(Duration listened) {
+		return "No Gambiarra hub found on the network within " + secondsText(listened) + " s";
+	}
+
+	private static String secondsText(Duration duration) {
+		long millis = duration.toMillis();
+		return (millis % 1000 == 0) ? Long.toString(millis / 1000)
+				: BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
+	}
+
+	/** {@code --timeout} in seconds (decimals allowed), above 0 and at most 5 minutes. */
+	static Duration seconds(String value) {
+		Duration duration;
+		try {
+			duration = Duration.ofMillis(new BigDecimal(value.strip()).movePointRight(3)
+				.setScale(0, RoundingMode.CEILING)
+				.longValueExact());
+		}
+		catch (NumberFormatException | ArithmeticException ex) {
+			throw CliException.usage("--timeout must be a number of seconds, such as 3 or 1.5");
+		}
+		if (duration.isNegative() || duration.isZero() || duration.compareTo(MAX_DISCOVERY_TIMEOUT) > 0) {
+			throw CliException.usage("--timeout must be above 0 and at most " + MAX_DISCOVERY_TIMEOUT.toSeconds()
+					+ " seconds");
+		}
+		return duration;
 	}
 
 	Http http(String hub) {

@@ -2,18 +2,29 @@ package dev.gambiarra.console;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.gambiarra.support.DemoHubTest;
+import dev.gambiarra.support.FakeLlm;
 import dev.gambiarra.events.EventBus;
 import dev.gambiarra.rooms.CreatedRoom;
 import dev.gambiarra.rooms.Registration;
@@ -26,6 +37,12 @@ import static org.awaitility.Awaitility.await;
 /** The admin console's commands, parsed by Spring Shell and run against the live hub state. */
 @DemoHubTest
 class ConsoleCommandsTest {
+
+	@RegisterExtension
+	static final FakeLlm upstream = FakeLlm.start();
+
+	@LocalServerPort
+	private int port;
 
 	@Autowired
 	private CommandLines commands;
@@ -91,6 +108,54 @@ class ConsoleCommandsTest {
 		assertThat(exit.get()).isZero();
 		assertThat(out.toString()).contains("Tailing events of room " + code, "participant:joined",
 				"participant:left", "\"participantId\":\"p-2\"");
+	}
+
+	@Test
+	void showsInFlightRequestsAndTokensPerSecondOfAProxiedAnswer() throws Exception {
+		Sinks.Empty<Void> release = Sinks.empty();
+		upstream.on("/v1/chat/completions", (request, response) -> FakeLlm.sse(response,
+				Flux.concat(Flux.just(FakeLlm.chunk("Hello")), release.asMono().thenMany(Flux.just(
+						FakeLlm.chunk(" from"), FakeLlm.chunk(" fake"), "[DONE]")))));
+		CreatedRoom created = this.rooms.create("Speed", null).block(Duration.ofSeconds(10));
+		assertThat(created).isNotNull();
+		String code = created.room().code();
+		this.rooms.join(this.rooms.require(code), new Registration("fake-1", "fake", "fake-model",
+				upstream.endpoint(), Map.of(), Map.of(), null, 4), null);
+		assertThat(row(run("room show " + code).out(), "fake-1")).containsExactly("0", "-");
+
+		HttpRequest chat = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/rooms/" + code
+				+ "/v1/chat/completions"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(
+					"{\"model\":\"*\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+			.build();
+		HttpClient client = HttpClient.newHttpClient();
+		CompletableFuture<HttpResponse<String>> answer = client.sendAsync(chat, HttpResponse.BodyHandlers.ofString());
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(row(run("room show " + code).out(), "fake-1")).containsExactly("1",
+					"-"));
+		release.tryEmitEmpty();
+		HttpResponse<String> response = answer.get(10, TimeUnit.SECONDS);
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("fake", "[DONE]");
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			List<String> live = row(run("room show " + code).out(), "fake-1");
+			assertThat(live.get(0)).isEqualTo("0");
+			assertThat(live.get(1)).matches("\\d+\\.\\d");
+			assertThat(Double.parseDouble(live.get(1))).isPositive();
+		});
+		assertThat(run("stats").out()).containsPattern("In-flight requests: \\d+");
+		this.rooms.close(this.rooms.require(code), "test over");
+	}
+
+	/** The IN-FLIGHT and TOK/S cells of one participant's row in 'room show'. */
+	private static List<String> row(String shown, String participantId) {
+		String line = shown.lines()
+			.filter((candidate) -> candidate.startsWith(participantId + " "))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no row for " + participantId + " in:\n" + shown));
+		String[] cells = line.split("\\s+");
+		return List.of(cells[4], cells[5]);
 	}
 
 	@Test

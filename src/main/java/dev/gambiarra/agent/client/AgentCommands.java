@@ -5,6 +5,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 import dev.gambiarra.agent.client.security.CommandPolicy;
 import dev.gambiarra.agent.client.security.CommandRunner;
@@ -12,11 +14,14 @@ import dev.gambiarra.agent.client.security.Workspace;
 import dev.gambiarra.agent.client.tools.FileLimits;
 import dev.gambiarra.agent.client.tools.ToolBox;
 import dev.gambiarra.cli.CliException;
+import dev.gambiarra.discovery.DiscoveredHub;
+import dev.gambiarra.discovery.MdnsBrowser;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
@@ -38,16 +43,24 @@ class AgentCommands {
 
 	private final boolean insideHub;
 
+	private final Supplier<Optional<DiscoveredHub>> lanHub;
+
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	@Autowired
-	AgentCommands(AgentClientProperties properties, ApplicationContext context) {
-		this(properties, context instanceof WebServerApplicationContext);
+	AgentCommands(AgentClientProperties properties, ApplicationContext context, ObjectProvider<MdnsBrowser> browser) {
+		this(properties, context instanceof WebServerApplicationContext, () -> browser.getObject().first());
 	}
 
 	AgentCommands(AgentClientProperties properties, boolean insideHub) {
+		this(properties, insideHub, Optional::empty);
+	}
+
+	/** @param lanHub {@code --hub auto}: the first hub mDNS finds within {@code gambiarra.mdns.browse-timeout} */
+	AgentCommands(AgentClientProperties properties, boolean insideHub, Supplier<Optional<DiscoveredHub>> lanHub) {
 		this.properties = properties;
 		this.insideHub = insideHub;
+		this.lanHub = lanHub;
 	}
 
 	@Command(name = "agent", group = GROUP, description = "Coding agent: the hub's model works in a local folder; "
@@ -57,7 +70,8 @@ class AgentCommands {
 	@Nullable String task,
 			@Option(longName = "workspace", description = "the folder the agent works in (default: current)")
 			@Nullable String workspace,
-			@Option(longName = "hub", description = "hub URL (default gambiarra.agent.client.hub)") @Nullable String hub,
+			@Option(longName = "hub", description = "hub URL, or auto to find it on the LAN (default "
+					+ "gambiarra.agent.client.hub)") @Nullable String hub,
 			@Option(longName = "room", description = "use the models of this room on the hub") @Nullable String room,
 			@Option(longName = "model", description = "model: * (any), model:NAME, participant id, or a model name")
 			@Nullable String model,
@@ -90,15 +104,21 @@ class AgentCommands {
 			throw CliException.usage(ex.getMessage() != null ? ex.getMessage() : "Bad workspace folder");
 		}
 		JsonNode providerNode = provider(provider, room, model, password, baseUrl, apiKey);
+		PrintWriter out = context.outputWriter();
+		String hubUrl = (hub != null) ? hub.strip() : this.properties.hub();
+		if (hubUrl.equalsIgnoreCase("auto")) {
+			DiscoveredHub found = lanHub();
+			out.println("Using hub " + found.name() + " at " + found.url() + " (found by mDNS)");
+			hubUrl = found.url().toString();
+		}
 		URI hubUri;
 		try {
-			hubUri = URI.create(hub != null ? hub : this.properties.hub());
+			hubUri = URI.create(hubUrl);
 			AgentClient.agentUri(hubUri);
 		}
 		catch (IllegalArgumentException ex) {
 			throw CliException.usage("Bad hub URL: " + ex.getMessage());
 		}
-		PrintWriter out = context.outputWriter();
 		AgentConsole console = new AgentConsole(System.in, out);
 		AgentClientProperties.ApprovalSettings approvals = this.properties.approvals();
 		ApprovalPolicy policy = new ApprovalPolicy(autoApproveReads || approvals.autoApproveReads(),
@@ -118,6 +138,23 @@ class AgentCommands {
 		if (!result.completed()) {
 			throw CliException.failure(result.message());
 		}
+	}
+
+	private DiscoveredHub lanHub() {
+		Optional<DiscoveredHub> found;
+		try {
+			found = this.lanHub.get();
+		}
+		catch (RuntimeException ex) {
+			Throwable root = ex;
+			while (root.getCause() != null) {
+				root = root.getCause();
+			}
+			throw CliException.failure("LAN discovery (mDNS) failed: "
+					+ ((root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName()));
+		}
+		return found.orElseThrow(() -> CliException.failure("No Gambiarra hub found on the network; pass --hub URL "
+				+ "instead of auto"));
 	}
 
 	/** The tool box settings from configuration. */

@@ -3,9 +3,11 @@ package dev.gambiarra.agent.client;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +20,7 @@ import org.springframework.util.unit.DataSize;
 import dev.gambiarra.agent.client.security.CommandPolicy;
 import dev.gambiarra.agent.client.tools.ToolBox;
 import dev.gambiarra.cli.CliException;
+import dev.gambiarra.discovery.DiscoveredHub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -88,6 +91,30 @@ class AgentCommandsTest {
 			.hasMessageContaining("Cannot talk to the hub at ws://127.0.0.1:" + freePort + "/agent");
 		assertThatThrownBy(() -> new AgentCommands(bind(Map.of()), true).agent("x", ws, null, null, null, null, null,
 				null, null, "code", false, false, null, context)).hasMessageContaining("one-shot");
+	}
+
+	@Test
+	void hubAutoFailsInOneLineWhenNoHubAnswersAndUsesTheOneFound() throws Exception {
+		StringWriter out = new StringWriter();
+		CommandContext context = mock(CommandContext.class);
+		when(context.outputWriter()).thenReturn(new PrintWriter(out, true));
+		String ws = this.root.toString();
+		AgentCommands none = new AgentCommands(bind(Map.of()), false, Optional::empty);
+		assertThatThrownBy(() -> run(none, context, ws, "auto", null, null, "code")).isInstanceOf(CliException.class)
+			.satisfies((ex) -> assertThat(((CliException) ex).exitCode()).isEqualTo(CliException.FAILURE))
+			.hasMessage("No Gambiarra hub found on the network; pass --hub URL instead of auto");
+		int freePort;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			freePort = socket.getLocalPort();
+		}
+		DiscoveredHub lan = new DiscoveredHub("gambiarra-hub-" + freePort,
+				URI.create("http://127.0.0.1:" + freePort + "/"), "dev");
+		AgentCommands found = new AgentCommands(bind(Map.of("gambiarra.agent.client.hub", "auto")), false,
+				() -> Optional.of(lan));
+		assertThatThrownBy(() -> run(found, context, ws, null, null, null, "code")).isInstanceOf(CliException.class)
+			.hasMessageContaining("Cannot talk to the hub at ws://127.0.0.1:" + freePort + "/agent");
+		assertThat(out.toString()).contains("Using hub gambiarra-hub-" + freePort + " at http://127.0.0.1:" + freePort
+				+ "/ (found by mDNS)");
 	}
 
 	private static void run(AgentCommands commands, CommandContext context, String workspace, String hub,

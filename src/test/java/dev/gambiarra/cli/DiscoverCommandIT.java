@@ -1,0 +1,123 @@
+package dev.gambiarra.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.gambiarra.GambiarraApplication;
+import dev.gambiarra.discovery.MdnsPublisher;
+import dev.gambiarra.rooms.RoomService;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code discover} and {@code --hub auto} as a user runs them: the packaged jar as a one-shot command (its own JVM,
+ * no web server, lazy beans), finding a hub that the real {@link MdnsPublisher} announces. mDNS runs on the loopback
+ * interface only ({@code gambiarra.mdns.interface=127.0.0.1} on both sides), so no packet leaves the machine.
+ * Other hubs may be announced on loopback at the same time (parallel builds): the assertions look for this one.
+ */
+@Tag("slow")
+class DiscoverCommandIT {
+
+	private static final Path PROJECT = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
+
+	private static ConfigurableApplicationContext hub;
+
+	private static int port;
+
+	@BeforeAll
+	static void startHub() {
+		hub = new SpringApplicationBuilder(GambiarraApplication.class).run("--server.port=0",
+				"--server.address=127.0.0.1", "--gambiarra.mdns.enabled=true", "--gambiarra.mdns.interface=127.0.0.1",
+				"--gambiarra.console.enabled=false");
+		port = ((WebServerApplicationContext) hub).getWebServer().getPort();
+	}
+
+	@AfterAll
+	static void stopHub() {
+		hub.close();
+	}
+
+	@Test
+	void discoverListsTheAnnouncedHubWithItsUrlAndVersion(@TempDir Path work) throws Exception {
+		Run table = cli(work, "discover", "--timeout", "10");
+		assertThat(table.exit()).as(table.toString()).isZero();
+		assertThat(table.out().lines().findFirst()).hasValueSatisfying(
+				(header) -> assertThat(header).matches("NAME\\s+URL\\s+VERSION"));
+		assertThat(table.out()).containsPattern(Pattern.quote(MdnsPublisher.serviceName(port)) + "\\s+"
+				+ Pattern.quote("http://127.0.0.1:" + port + "/") + "\\s+\\S+");
+		assertThat(table.err()).isEmpty();
+
+		Run json = cli(work, "discover", "--timeout", "10", "--json", "true");
+		assertThat(json.exit()).as(json.toString()).isZero();
+		assertThat(Http.parse(json.out()).path("hubs").findValuesAsString("url"))
+			.contains("http://127.0.0.1:" + port + "/");
+	}
+
+	@Test
+	void hubAutoCreatesTheRoomOnTheHubItFoundAndSaysWhichOnStderr(@TempDir Path work) throws Exception {
+		Run created = cli(work, "create", "--name", "Found by mDNS", "--hub", "auto");
+		assertThat(created.exit()).as(created.toString()).isZero();
+		Matcher notice = Pattern.compile("Using hub (gambiarra-hub-\\S+) at (http://\\S+)/ \\(found by mDNS\\)")
+			.matcher(created.err());
+		assertThat(notice.find()).as(created.toString()).isTrue();
+		assertThat(created.out()).contains("\"Found by mDNS\" created", "OpenAI base URL: " + notice.group(2)
+				+ "/rooms/");
+		if (notice.group(1).equals(MdnsPublisher.serviceName(port))) {
+			// Usually the only hub on loopback: the room is on it.
+			assertThat(hub.getBean(RoomService.class).rooms()).anyMatch((room) -> room.name().equals("Found by mDNS"));
+		}
+	}
+
+	private record Run(int exit, String out, String err) {
+	}
+
+	/** The packaged jar as a one-shot command, browsing on loopback; its exit code, stdout and stderr. */
+	private static Run cli(Path work, String... args) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+			.toString(), "-jar", packagedJar().toString(), "--gambiarra.mdns.interface=127.0.0.1",
+				"--gambiarra.mdns.browse-timeout=15s"));
+		command.addAll(List.of(args));
+		Path out = Files.createTempFile(work, "out", ".txt");
+		Path err = Files.createTempFile(work, "err", ".txt");
+		Process process = new ProcessBuilder(command).directory(work.toFile())
+			.redirectOutput(out.toFile())
+			.redirectError(err.toFile())
+			.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+			.start();
+		if (!process.waitFor(90, TimeUnit.SECONDS)) {
+			process.destroyForcibly();
+			throw new AssertionError("'" + String.join(" ", args) + "' still running after 90 s");
+		}
+		return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+				Files.readString(err, StandardCharsets.UTF_8));
+	}
+
+	private static Path packagedJar() throws IOException {
+		try (DirectoryStream<Path> jars = Files.newDirectoryStream(PROJECT.resolve("target"), "gambiarra-*.jar")) {
+			for (Path jar : jars) {
+				return jar;
+			}
+		}
+		throw new IllegalStateException("No packaged jar in target/: run ./mvnw verify (package comes first)");
+	}
+
+}
