@@ -135,10 +135,15 @@ public class Bench {
 	}
 
 	static void warmUp() throws Exception {
-		Duration warm = Duration.ofSeconds(quick ? 2 : 6);
-		runRound(via(), "bench", true, 16, warm, "");
-		runRound(via(), "bench", false, 16, warm, "");
-		runRound(direct(), "test-llm", true, 16, warm, "");
+		// Long enough for the JIT to finish compiling the hot paths of both processes (C2 still used a third of a
+		// core after 20 s of load with a shorter warm-up): the figures are about a hub that has been running.
+		Duration warm = Duration.ofSeconds(quick ? 2 : 10);
+		for (int concurrency : new int[] { 1, 32 }) {
+			runRound(via(), "bench", true, concurrency, warm, "");
+			runRound(via(), "bench", false, concurrency, warm, "");
+			runRound(direct(), "test-llm", true, concurrency, warm, "");
+			runRound(direct(), "test-llm", false, concurrency, warm, "");
+		}
 	}
 
 	static void compare(String name, boolean stream, int concurrency, int rounds, Duration length) throws Exception {

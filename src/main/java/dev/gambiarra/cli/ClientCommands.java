@@ -659,22 +659,7 @@ class ClientCommands {
 	}
 
 	private static void table(PrintWriter out, List<String> header, List<List<String>> rows) {
-		int[] widths = header.stream().mapToInt(String::length).toArray();
-		for (List<String> row : rows) {
-			for (int i = 0; i < widths.length; i++) {
-				widths[i] = Math.max(widths[i], row.get(i).length());
-			}
-		}
-		List<List<String>> all = new ArrayList<>();
-		all.add(header);
-		all.addAll(rows);
-		for (List<String> row : all) {
-			StringBuilder line = new StringBuilder();
-			for (int i = 0; i < row.size(); i++) {
-				line.append(row.get(i)).append(" ".repeat(widths[i] - row.get(i).length() + 2));
-			}
-			out.println(line.toString().stripTrailing());
-		}
+		out.print(TextTable.render(header, rows));
 	}
 
 }

@@ -36,6 +36,7 @@ import org.springframework.shell.core.command.annotation.Option;
 import org.springframework.stereotype.Component;
 
 import dev.gambiarra.cli.CliException;
+import dev.gambiarra.cli.TextTable;
 import dev.gambiarra.events.EventBus;
 import dev.gambiarra.events.HubEvent;
 import dev.gambiarra.rooms.CreatedRoom;
@@ -95,7 +96,7 @@ class ConsoleCommands {
 			rows.add(List.of(room.code(), room.name(), room.isProtected() ? "yes" : "no",
 					online + "/" + room.participants().size(), ago(room.createdAt())));
 		}
-		Tables.print(out, List.of("CODE", "NAME", "PROTECTED", "ONLINE", "CREATED"), rows);
+		out.print(TextTable.render(List.of("CODE", "NAME", "PROTECTED", "ONLINE", "CREATED"), rows));
 	}
 
 	@Command(name = { "room", "show" }, group = GROUP,
@@ -126,8 +127,8 @@ class ConsoleCommands {
 			rows.add(List.of(p.id(), p.nickname(), p.model(), p.status().wireName(), inFlight, tps,
 					ago(p.lastSeen()), p.endpoint()));
 		}
-		Tables.print(out,
-				List.of("ID", "NICKNAME", "MODEL", "STATUS", "IN-FLIGHT", "TOK/S", "LAST SEEN", "ENDPOINT"), rows);
+		out.print(TextTable.render(
+				List.of("ID", "NICKNAME", "MODEL", "STATUS", "IN-FLIGHT", "TOK/S", "LAST SEEN", "ENDPOINT"), rows));
 	}
 
 	@Command(name = { "room", "create" }, group = GROUP, description = "Create a room")
