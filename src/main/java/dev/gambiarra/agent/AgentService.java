@@ -177,7 +177,7 @@ class AgentService {
 		if (!this.sessions.reserve()) {
 			return fatal(connection, "too_many_sessions", "The hub holds the most agent sessions it allows; try later");
 		}
-		return this.providers.chain(specs).map((chain) -> {
+		return this.providers.chain(specs, connection.client()).map((chain) -> {
 			boolean readOnly = mode.equals("ask");
 			List<Map<String, Object>> unsupported = new ArrayList<>();
 			List<ToolDefinition> offered = this.registry.offered(readOnly)

@@ -4,18 +4,19 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.concurrent.TimeUnit;
 
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 import reactor.core.scheduler.Schedulers;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.HandshakeInfo;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.util.UriComponentsBuilder;
+
+import dev.gambiarra.rooms.FailedAttempts;
+import dev.gambiarra.rooms.RoomAccess;
 
 /**
  * The {@code /agent} WebSocket: reads text frames in order and hands each to {@link AgentService}; writes what the
@@ -37,7 +38,8 @@ class AgentSocketHandler implements WebSocketHandler {
 
 	@Override
 	public Mono<Void> handle(WebSocketSession socket) {
-		Connection connection = new Connection(socket.getId(), this.properties.outboundBuffer());
+		Connection connection = new Connection(socket.getId(), FailedAttempts.clientOf(socket.getHandshakeInfo().getRemoteAddress()),
+				this.properties.outboundBuffer());
 		Mono<Void> output = socket.send(connection.outbound().map(socket::textMessage))
 			.then(Mono.defer(() -> socket.close(connection.closeStatus())));
 		if (!authorized(socket.getHandshakeInfo())) {
@@ -70,20 +72,12 @@ class AgentSocketHandler implements WebSocketHandler {
 		if (token == null || token.isBlank()) {
 			return true;
 		}
-		String offered = bearer(handshake.getHeaders());
+		String offered = RoomAccess.bearer(handshake.getHeaders());
 		if (offered == null) {
 			offered = UriComponentsBuilder.fromUri(handshake.getUri()).build().getQueryParams().getFirst("token");
 		}
 		return offered != null && MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
 				offered.getBytes(StandardCharsets.UTF_8));
-	}
-
-	private static @Nullable String bearer(HttpHeaders headers) {
-		String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
-		if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-			return null;
-		}
-		return authorization.substring(7).strip();
 	}
 
 }

@@ -33,13 +33,21 @@ final class Connection {
 
 	private boolean closed;
 
-	Connection(String id, int buffer) {
+	private final String client;
+
+	/** @param client the remote address, for throttling wrong room passwords per caller */
+	Connection(String id, String client, int buffer) {
 		this.id = id;
+		this.client = client;
 		this.out = Sinks.many().unicast().onBackpressureBuffer(Queues.<String>get(buffer).get());
 	}
 
 	String id() {
 		return this.id;
+	}
+
+	String client() {
+		return this.client;
 	}
 
 	Flux<String> outbound() {

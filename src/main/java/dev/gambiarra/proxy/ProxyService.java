@@ -1,7 +1,6 @@
 package dev.gambiarra.proxy;
 
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.HashSet;
 import java.util.List;
@@ -209,19 +208,7 @@ class ProxyService {
 		String requestId = call.requestId();
 		boolean stream = call.stream();
 		ServerHttpResponse response = call.exchange().getResponse();
-		URI target = URI.create(participant.endpoint() + "/v1/" + call.operation());
-		return this.upstream.webClient()
-			.post()
-			.uri(target)
-			.headers((headers) -> {
-				headers.setContentType(MediaType.APPLICATION_JSON);
-				headers.setAccept(stream ? List.of(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_JSON)
-						: List.of(MediaType.APPLICATION_JSON));
-				headers.set(RequestIds.HEADER, requestId);
-				if (participant.apiKey() != null) {
-					headers.setBearerAuth(participant.apiKey());
-				}
-			})
+		return this.upstream.post(participant, call.operation(), requestId, stream)
 			.bodyValue(payload)
 			.exchangeToMono((answer) -> {
 				trace.response(answer.statusCode().value());

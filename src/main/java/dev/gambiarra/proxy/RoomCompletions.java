@@ -1,16 +1,12 @@
 package dev.gambiarra.proxy;
 
-import java.net.URI;
 import java.util.HashSet;
-import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ObjectNode;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Service;
 
 import dev.gambiarra.events.EventBus;
@@ -19,10 +15,10 @@ import dev.gambiarra.proxy.LoadBalancer.Lease;
 import dev.gambiarra.proxy.ParticipantRouter.Selection;
 import dev.gambiarra.rooms.Participant;
 import dev.gambiarra.rooms.Room;
+import dev.gambiarra.rooms.RoomAccess;
 import dev.gambiarra.rooms.RoomService;
 import dev.gambiarra.web.HubException;
 import dev.gambiarra.web.Ids;
-import dev.gambiarra.web.RequestIds;
 
 /**
  * Streaming chat completions from a room, in process: the same routing ({@code *}, {@code model:NAME}, id) and
@@ -41,8 +37,11 @@ public class RoomCompletions {
 
 	private final EventBus events;
 
+	private final RoomAccess access;
+
 	RoomCompletions(RoomService rooms, ParticipantRouter router, LoadBalancer balancer, UpstreamClient upstream,
-			EventBus events) {
+			EventBus events, RoomAccess access) {
+		this.access = access;
 		this.rooms = rooms;
 		this.router = router;
 		this.balancer = balancer;
@@ -50,17 +49,12 @@ public class RoomCompletions {
 		this.events = events;
 	}
 
-	/** Completes when {@code password} opens the room: 404 {@link HubException} when unknown, 401 when wrong. */
-	public Mono<Void> authorize(String code, @Nullable String password) {
-		return Mono.defer(() -> {
-			Room room = this.rooms.require(code);
-			if (!room.isProtected()) {
-				return Mono.empty();
-			}
-			return this.rooms.passwordMatches(room, password)
-				.flatMap((ok) -> ok ? Mono.<Void>empty() : Mono.error(new HubException(HttpStatus.UNAUTHORIZED,
-						 "Invalid password", "invalid_password")));
-		});
+	/**
+	 * Completes when {@code password} opens the room: 404 {@link HubException} when unknown, 401 when wrong, 429
+	 * when {@code client} (the caller's address) has guessed too often — the same guard as the HTTP routes.
+	 */
+	public Mono<Void> authorize(String code, @Nullable String password, String client) {
+		return Mono.defer(() -> this.access.checkPassword(this.rooms.require(code), password, client));
 	}
 
 	/**
@@ -86,17 +80,7 @@ public class RoomCompletions {
 		body.put("stream", true);
 		String requestId = Ids.uuid();
 		this.events.publish(HubEvent.llmRequest(room.code(), participant.id(), model, requestId));
-		return this.upstream.webClient()
-			.post()
-			.uri(URI.create(participant.endpoint() + "/v1/chat/completions"))
-			.headers((headers) -> {
-				headers.setContentType(MediaType.APPLICATION_JSON);
-				headers.setAccept(List.of(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_JSON));
-				headers.set(RequestIds.HEADER, requestId);
-				if (participant.apiKey() != null) {
-					headers.setBearerAuth(participant.apiKey());
-				}
-			})
+		return this.upstream.post(participant, "chat/completions", requestId, true)
 			.bodyValue(body)
 			.retrieve()
 			.bodyToFlux(String.class)

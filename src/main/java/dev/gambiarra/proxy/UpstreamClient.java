@@ -1,5 +1,7 @@
 package dev.gambiarra.proxy;
 
+import java.net.URI;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.ChannelOption;
@@ -8,11 +10,14 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.gambiarra.participants.EndpointPolicy;
+import dev.gambiarra.rooms.Participant;
+import dev.gambiarra.web.RequestIds;
 
 /**
  * The pooled Reactor Netty client that talks to participants, with the three proxy timeouts applied at the
@@ -47,6 +52,25 @@ class UpstreamClient implements DisposableBean {
 
 	WebClient webClient() {
 		return this.webClient;
+	}
+
+	/**
+	 * A POST to {@code {endpoint}/v1/{operation}} of {@code participant} with only the hub's own headers: JSON in,
+	 * SSE or JSON out, the request id, and the participant's api key if it registered one. Nothing of the client's
+	 * request (its Authorization, a room password) is ever passed on.
+	 */
+	WebClient.RequestBodySpec post(Participant participant, String operation, String requestId, boolean stream) {
+		return this.webClient.post()
+			.uri(URI.create(participant.endpoint() + "/v1/" + operation))
+			.headers((headers) -> {
+				headers.setContentType(MediaType.APPLICATION_JSON);
+				headers.setAccept(stream ? List.of(MediaType.TEXT_EVENT_STREAM, MediaType.APPLICATION_JSON)
+						: List.of(MediaType.APPLICATION_JSON));
+				headers.set(RequestIds.HEADER, requestId);
+				if (participant.apiKey() != null) {
+					headers.setBearerAuth(participant.apiKey());
+				}
+			});
 	}
 
 	@Override

@@ -5,6 +5,8 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -38,7 +40,12 @@ public class FailedAttempts {
 
 	/** Throws 429 when this client has used up its failures for the current window. */
 	public void check(ServerHttpRequest request) {
-		Window window = this.windows.get(clientOf(request));
+		check(clientOf(request));
+	}
+
+	/** Throws 429 when {@code client} (an address) has used up its failures for the current window. */
+	public void check(String client) {
+		Window window = this.windows.get(client);
 		if (window == null) {
 			return;
 		}
@@ -50,7 +57,11 @@ public class FailedAttempts {
 
 	/** Records one wrong credential from this client. */
 	public void recordFailure(ServerHttpRequest request) {
-		String client = clientOf(request);
+		recordFailure(clientOf(request));
+	}
+
+	/** Records one wrong credential from {@code client} (an address). */
+	public void recordFailure(String client) {
 		long now = System.currentTimeMillis();
 		Window window = this.windows.get(client);
 		if (window == null) {
@@ -83,7 +94,11 @@ public class FailedAttempts {
 	}
 
 	static String clientOf(ServerHttpRequest request) {
-		InetSocketAddress remote = request.getRemoteAddress();
+		return clientOf(request.getRemoteAddress());
+	}
+
+	/** The key failures are counted under: the remote IP address. */
+	public static String clientOf(@Nullable InetSocketAddress remote) {
 		if (remote == null) {
 			return "unknown";
 		}

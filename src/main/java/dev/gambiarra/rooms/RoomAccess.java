@@ -54,17 +54,25 @@ public class RoomAccess implements EventAccess {
 	 * otherwise, counted against the caller's address, and 429 once that address has failed too often.
 	 */
 	public Mono<Void> checkPassword(Room room, @Nullable String password, ServerWebExchange exchange) {
+		return checkPassword(room, password, FailedAttempts.clientOf(exchange.getRequest()));
+	}
+
+	/**
+	 * The room password check for callers that are not an HTTP exchange (the agent's WebSocket): the same argon2
+	 * proof and the same per-address throttle, keyed by {@code client}.
+	 */
+	public Mono<Void> checkPassword(Room room, @Nullable String password, String client) {
 		return Mono.defer(() -> {
 			if (!room.isProtected()) {
 				return Mono.empty();
 			}
-			this.failures.check(exchange.getRequest());
+			this.failures.check(client);
 			return this.rooms.passwordMatches(room, password).flatMap((ok) -> {
 				if (ok) {
 					return Mono.empty();
 				}
 				if (password != null && !password.isEmpty()) {
-					this.failures.recordFailure(exchange.getRequest());
+					this.failures.recordFailure(client);
 				}
 				return Mono.error(invalidPassword());
 			});
@@ -147,7 +155,12 @@ public class RoomAccess implements EventAccess {
 	}
 
 	public static @Nullable String bearer(ServerHttpRequest request) {
-		String authorization = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+		return bearer(request.getHeaders());
+	}
+
+	/** The token of an {@code Authorization: Bearer <token>} header, or {@code null}. */
+	public static @Nullable String bearer(HttpHeaders headers) {
+		String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
 		if (authorization == null || authorization.length() < 7
 				|| !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
 			return null;

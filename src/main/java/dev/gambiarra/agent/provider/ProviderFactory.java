@@ -66,12 +66,12 @@ public class ProviderFactory implements DisposableBean {
 	}
 
 	/** The chain for {@code specs} (first preferred); fails with {@code invalid_provider} on a bad spec. */
-	public Mono<ProviderChain> chain(List<ProviderSpec> specs) {
+	public Mono<ProviderChain> chain(List<ProviderSpec> specs, String client) {
 		if (specs.isEmpty()) {
 			return Mono.error(invalid("provider is required"));
 		}
 		return Flux.fromIterable(specs)
-			.concatMap(this::create)
+			.concatMap((spec) -> create(spec, client))
 			.collectList()
 			.map((providers) -> {
 				List<ProviderChain.Entry> entries = new ArrayList<>();
@@ -82,23 +82,24 @@ public class ProviderFactory implements DisposableBean {
 			});
 	}
 
-	Mono<ChatProvider> create(ProviderSpec spec) {
+	/** @param client the caller's address, for the room password throttle */
+	Mono<ChatProvider> create(ProviderSpec spec, String client) {
 		return Mono.defer(() -> switch (spec.kind()) {
-			case "room" -> room(spec);
+			case "room" -> room(spec, client);
 			case "openai" -> Mono.just(openAi(spec));
 			case "test" -> Mono.just(test(spec));
 			default -> Mono.error(invalid("provider kind must be room, openai or test"));
 		});
 	}
 
-	private Mono<ChatProvider> room(ProviderSpec spec) {
+	private Mono<ChatProvider> room(ProviderSpec spec, String client) {
 		String code = spec.room();
 		if (code == null || code.isBlank()) {
 			return Mono.error(invalid("a room provider needs \"room\""));
 		}
 		String room = code.strip().toUpperCase(Locale.ROOT);
 		String model = (spec.model() == null || spec.model().isBlank()) ? "*" : spec.model();
-		return this.rooms.authorize(room, spec.password())
+		return this.rooms.authorize(room, spec.password(), client)
 			.onErrorMap(HubException.class, (ex) -> invalid("room " + room + ": " + ex.getMessage()))
 			.thenReturn(new RoomProvider(this.rooms, room, model, this.json));
 	}
