@@ -3,7 +3,6 @@ package dev.gambiarra.proxy;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
@@ -12,10 +11,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -52,10 +48,6 @@ import dev.gambiarra.web.RequestIds;
 class ProxyService {
 
 	private static final Logger logger = LoggerFactory.getLogger(ProxyService.class);
-
-	/** Generation parameters a participant's stored {@code config} may supply when the request does not. */
-	private static final List<String> GENERATION_DEFAULTS = List.of("temperature", "top_p", "max_tokens", "stop",
-			"frequency_penalty", "presence_penalty", "seed");
 
 	private final RoomAccess access;
 
@@ -98,11 +90,9 @@ class ProxyService {
 			.zipWith(readBody(exchange))
 			.flatMap((roomAndBody) -> {
 				Room room = roomAndBody.getT1();
-				ObjectNode body = roomAndBody.getT2();
-				String requested = requestedModel(body);
-				Selection selection = this.router.select(room, requested);
-				Call call = new Call(room, operation, body, requested, body.path("stream").asBoolean(false),
-						RequestIds.of(exchange), exchange);
+				ProxyRequest request = roomAndBody.getT2();
+				Selection selection = this.router.select(room, request.model());
+				Call call = new Call(room, operation, request, RequestIds.of(exchange), exchange);
 				return attempt(call, selection, 1, new HashSet<>());
 			});
 	}
@@ -116,8 +106,10 @@ class ProxyService {
 		return this.balancer.acquire(call.room(), selection, tried).flatMap((lease) -> {
 			Participant participant = lease.participant();
 			tried.add(participant.id());
-			byte[] payload = rewrite(call.body().deepCopy(), participant, !call.operation().equals("embeddings"));
-			this.events.publish(HubEvent.llmRequest(call.room().code(), participant.id(), call.requested(),
+			byte[] payload = call.request()
+				.forParticipant(participant.model(), participant.config(), !call.operation().equals("embeddings"),
+						this.json);
+			this.events.publish(HubEvent.llmRequest(call.room().code(), participant.id(), call.request().model(),
 					call.requestId()));
 			BooleanSupplier mayFailOver = () -> selection.pooled() && attempt < this.maxAttempts
 					&& this.balancer.hasAlternative(call.room(), selection, tried);
@@ -132,56 +124,19 @@ class ProxyService {
 		});
 	}
 
-	private Mono<ObjectNode> readBody(ServerWebExchange exchange) {
+	private Mono<ProxyRequest> readBody(ServerWebExchange exchange) {
 		return DataBufferUtils.join(exchange.getRequest().getBody(), this.maxBodyBytes)
 			.map((buffer) -> {
 				try {
-					return parse(buffer);
+					byte[] bytes = new byte[buffer.readableByteCount()];
+					buffer.read(bytes);
+					return ProxyRequest.parse(bytes, this.json);
 				}
 				finally {
 					DataBufferUtils.release(buffer);
 				}
 			})
 			.switchIfEmpty(Mono.error(() -> HubException.badRequest("Invalid JSON body")));
-	}
-
-	private ObjectNode parse(DataBuffer buffer) {
-		JsonNode node;
-		try (var input = buffer.asInputStream()) {
-			node = this.json.readTree(input);
-		}
-		catch (JacksonException | java.io.IOException ex) {
-			throw HubException.badRequest("Invalid JSON body");
-		}
-		if (node instanceof ObjectNode object) {
-			return object;
-		}
-		throw HubException.badRequest("Request body must be a JSON object");
-	}
-
-	private static String requestedModel(ObjectNode body) {
-		JsonNode model = body.get("model");
-		if (model == null || model.isNull()) {
-			throw HubException.badRequest("Missing required field: model");
-		}
-		if (!model.isString() || model.asString().isEmpty()) {
-			throw HubException.badRequest("Invalid value for field 'model': expected a non-empty string");
-		}
-		return model.asString();
-	}
-
-	/** The body the participant receives: its real model name, and its stored defaults where the request has none. */
-	private byte[] rewrite(ObjectNode body, Participant participant, boolean generates) {
-		if (generates) {
-			for (String key : GENERATION_DEFAULTS) {
-				Object value = participant.config().get(key);
-				if (value != null && !body.has(key)) {
-					body.set(key, this.json.valueToTree(value));
-				}
-			}
-		}
-		body.put("model", participant.model());
-		return this.json.writeValueAsBytes(body);
 	}
 
 	/** One try, traced: {@code trace} sees the upstream status and every buffer on its way to the client. */
@@ -314,8 +269,13 @@ class ProxyService {
 	}
 
 	/** One proxied request, as read from the client. */
-	private record Call(Room room, String operation, ObjectNode body, String requested, boolean stream,
-			String requestId, ServerWebExchange exchange) {
+	private record Call(Room room, String operation, ProxyRequest request, String requestId,
+			ServerWebExchange exchange) {
+
+		boolean stream() {
+			return this.request.stream();
+		}
+
 	}
 
 	/** A failure before the first byte that another participant may make up for. */
