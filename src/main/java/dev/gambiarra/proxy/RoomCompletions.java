@@ -78,7 +78,7 @@ public class RoomCompletions {
 		Participant participant = lease.participant();
 		body.put("model", participant.model());
 		body.put("stream", true);
-		String requestId = Ids.uuid();
+		String requestId = Ids.requestId();
 		this.events.publish(HubEvent.llmRequest(room.code(), participant.id(), model, requestId));
 		return this.upstream.post(participant, "chat/completions", requestId, true)
 			.bodyValue(body)

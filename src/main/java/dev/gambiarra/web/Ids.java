@@ -3,6 +3,7 @@ package dev.gambiarra.web;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Random identifiers and secrets. Uses a DRBG seeded once at class load, so drawing an id never reads
@@ -43,6 +44,17 @@ public final class Ids {
 			msb = (msb << 8) | (bytes[i] & 0xff);
 			lsb = (lsb << 8) | (bytes[i + 8] & 0xff);
 		}
+		return new UUID(msb, lsb).toString();
+	}
+
+	/**
+	 * A version-4 UUID string for correlating one request (the {@code X-Request-Id}): unique, not secret, so it is
+	 * drawn from the caller thread's fast generator instead of the DRBG that secrets come from.
+	 */
+	public static String requestId() {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		long msb = (random.nextLong() & ~0xf000L) | 0x4000L;
+		long lsb = (random.nextLong() & ~(0xcL << 60)) | (0x8L << 60);
 		return new UUID(msb, lsb).toString();
 	}
 

@@ -28,7 +28,7 @@ public class RequestIds implements WebFilter {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		String offered = exchange.getRequest().getHeaders().getFirst(HEADER);
-		String id = (offered != null && SANE.matcher(offered).matches()) ? offered : Ids.uuid();
+		String id = (offered != null && SANE.matcher(offered).matches()) ? offered : Ids.requestId();
 		exchange.getAttributes().put(ATTRIBUTE, id);
 		exchange.getResponse().getHeaders().set(HEADER, id);
 		return chain.filter(exchange);
