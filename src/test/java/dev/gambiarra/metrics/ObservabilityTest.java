@@ -231,6 +231,10 @@ class ObservabilityTest extends ObservedHubTest {
 			.contains("gambiarra_proxy_queue_depth ")
 			.contains("gambiarra_proxy_inflight_all ")
 			.contains("gambiarra_participants{status=\"online\"}");
+		assertThat(scrape).as("Boot's server meter for every route but the relay, which gambiarra_proxy_* measures")
+			.contains("http_server_requests_seconds_count{")
+			.contains("uri=\"/rooms/{code}/join\"")
+			.doesNotContain("/v1/chat/completions");
 
 		this.client.get().uri("/actuator/health").exchange().expectStatus().isOk().expectBody()
 			.jsonPath("$.status").isEqualTo("UP");
