@@ -3,6 +3,7 @@ package dev.gambiarra.testllm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -33,8 +34,10 @@ import dev.gambiarra.testllm.ScriptedTurn.ToolCall;
  * them; with a script it replays assistant turns (text and tool calls) in order instead.
  * <p>
  * A request may tune itself with headers {@code X-Test-Llm-Chunks} and {@code X-Test-Llm-Delay-Ms}, or with a body
- * extension {@code "test_llm": {"chunks": 3, "delay_ms": 10, "status": 503, "fail_after": 2}} ({@code status}
- * answers with that error, {@code fail_after} drops the connection after that many content chunks).
+ * extension {@code "test_llm": {"chunks": 3, "delay_ms": 10, "status": 503, "fail_after": 2, "stamp": true}}
+ * ({@code status} answers with that error, {@code fail_after} drops the connection after that many content chunks,
+ * {@code stamp} puts an SSE comment {@code : sent-us <wall-clock microseconds>} before each streamed event, so a
+ * benchmark can tell how long each chunk took to arrive).
  */
 public final class TestLlmServer implements AutoCloseable {
 
@@ -424,6 +427,10 @@ public final class TestLlmServer implements AutoCloseable {
 		if (!settings.delay().isZero()) {
 			body = body.delayElements(settings.delay());
 		}
+		if (settings.stamp()) {
+			// Taken as each event goes out: a client on the same machine subtracts it from the arrival time.
+			body = body.map((event) -> ": sent-us " + epochMicros() + "\n" + event);
+		}
 		return response.status(HttpResponseStatus.OK)
 			.header("Content-Type", EVENT_STREAM)
 			.header("Cache-Control", "no-cache")
@@ -444,8 +451,17 @@ public final class TestLlmServer implements AutoCloseable {
 		return json(response.status(status), root);
 	}
 
-	/** Chunk count, delay and failures for one request: request headers and body win over server options. */
-	record Settings(int chunks, Duration delay, int status, int failAfter) {
+	/** Wall-clock microseconds since the epoch: comparable between processes of one machine. */
+	static long epochMicros() {
+		Instant now = Instant.now();
+		return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+	}
+
+	/**
+	 * Chunk count, delay, failures and send-time stamps for one request: request headers and body win over server
+	 * options.
+	 */
+	record Settings(int chunks, Duration delay, int status, int failAfter, boolean stamp) {
 
 		static Settings of(TestLlmOptions options, HttpServerRequest request, JsonNode body) {
 			JsonNode extension = body.path("test_llm");
@@ -454,8 +470,9 @@ public final class TestLlmServer implements AutoCloseable {
 					(int) options.delay().toMillis());
 			int status = extension.path("status").asInt(0);
 			int failAfter = extension.path("fail_after").asInt(-1);
+			boolean stamp = extension.path("stamp").asBoolean(false);
 			return new Settings(Math.max(0, Math.min(chunks, 100_000)), Duration.ofMillis(Math.max(0, delayMs)),
-					status, failAfter);
+					status, failAfter, stamp);
 		}
 
 		private static int intValue(JsonNode node, @Nullable String header, int fallback) {

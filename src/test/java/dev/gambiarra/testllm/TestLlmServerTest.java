@@ -119,6 +119,28 @@ class TestLlmServerTest {
 	}
 
 	@Test
+	void stampsEachStreamedEventWithItsSendTimeWhenAsked() throws Exception {
+		this.server = TestLlmServer.start(TestLlmOptions.defaults());
+		long before = TestLlmServer.epochMicros();
+		String body = post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+				+ "\"stream\":true,\"test_llm\":{\"chunks\":4,\"delay_ms\":20,\"stamp\":true}}")
+			.body();
+		long after = TestLlmServer.epochMicros();
+		List<String> lines = body.lines().filter((line) -> !line.isEmpty()).toList();
+		assertThat(dataLines(body)).hasSize(1 + 4 + 1 + 1);
+		long previous = before;
+		for (int i = 0; i < lines.size(); i += 2) {
+			assertThat(lines.get(i)).startsWith(": sent-us ");
+			assertThat(lines.get(i + 1)).startsWith("data: ");
+			long sent = Long.parseLong(lines.get(i).substring(": sent-us ".length()));
+			assertThat(sent).isBetween(previous, after);
+			previous = sent;
+		}
+		assertThat(previous - before).as("7 events, 20 ms apart").isGreaterThanOrEqualTo(6 * 20_000);
+		assertThat(post("/v1/chat/completions", "{\"messages\":[],\"stream\":true}").body()).doesNotContain("sent-us");
+	}
+
+	@Test
 	void failsOnRequestWithAStatusOrADroppedStream() throws Exception {
 		this.server = TestLlmServer.start(TestLlmOptions.defaults());
 		HttpResponse<String> failed = post("/v1/chat/completions",
