@@ -105,6 +105,7 @@ public class Bench {
 			compare("stream 64 chunks c=1", true, 1, rounds, round);
 			compare("stream 64 chunks c=64", true, 64, rounds, round);
 			compare("non-stream c=256", false, 256, rounds, round);
+			chunkRelay(quick ? 1 : 3, quick ? 16 : 64);
 			slowStreams(quick ? 200 : 1000);
 			fanOut(quick ? 200 : 1000, quick ? 5 : 20);
 		}
@@ -157,6 +158,77 @@ public class Bench {
 			viaStats.add(viaRound);
 		}
 		record(name, directStats, viaStats);
+	}
+
+	/**
+	 * How long each chunk takes from the test LLM to the client, DIRECT and VIA HUB: streams of 32 chunks 10 ms apart
+	 * (so every chunk travels alone), each event stamped by the test LLM with its wall-clock send time. The hub's own
+	 * relay delay is the VIA transit less the DIRECT one.
+	 */
+	static void chunkRelay(int rounds, int streams) throws Exception {
+		String extra = ",\"test_llm\":{\"chunks\":32,\"delay_ms\":10,\"stamp\":true}";
+		List<Long> direct = new ArrayList<>();
+		List<Long> via = new ArrayList<>();
+		Round check = new Round();
+		for (int i = 0; i < rounds; i++) {
+			direct.addAll(stampedBurst(direct(), "test-llm", streams, extra, check));
+			via.addAll(stampedBurst(via(), "bench", streams, extra, check));
+		}
+		Collections.sort(direct);
+		Collections.sort(via);
+		Map<String, Object> row = new LinkedHashMap<>();
+		row.put("scenario", "chunk relay (" + streams + " streams x 32 chunks, 10 ms apart)");
+		row.put("chunks", via.size());
+		row.put("directTransitP50Ms", micros(percentile(direct, 50)));
+		row.put("directTransitP99Ms", micros(percentile(direct, 99)));
+		row.put("viaTransitP50Ms", micros(percentile(via, 50)));
+		row.put("viaTransitP99Ms", micros(percentile(via, 99)));
+		row.put("addedByHubP50Ms", micros(percentile(via, 50) - percentile(direct, 50)));
+		row.put("addedByHubP99Ms", micros(percentile(via, 99) - percentile(direct, 99)));
+		results.add(row);
+		System.out.printf(Locale.ROOT,
+				"%-48s transit DIRECT p50 %.3f ms p99 %.3f ms | VIA p50 %.3f ms p99 %.3f ms | added p50 %.3f ms p99"
+						+ " %.3f ms%n",
+				row.get("scenario"), row.get("directTransitP50Ms"), row.get("directTransitP99Ms"),
+				row.get("viaTransitP50Ms"), row.get("viaTransitP99Ms"), row.get("addedByHubP50Ms"),
+				row.get("addedByHubP99Ms"));
+		if (check.errors.get() > 0 || direct.size() != via.size()) {
+			failures.add("chunk relay: " + check.errors.get() + " errors, " + direct.size() + " direct vs " + via.size()
+					+ " via stamped chunks");
+		}
+	}
+
+	static List<Long> stampedBurst(String url, String model, int count, String extra, Round round) throws Exception {
+		String body = chatBody(true, extra).replace("MODEL", model);
+		ConcurrentLinkedQueue<Long> transits = new ConcurrentLinkedQueue<>();
+		List<CompletableFuture<Void>> all = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			StreamCheck check = new StreamCheck(System.nanoTime(), transits);
+			all.add(HTTP.sendAsync(post(url, body), HttpResponse.BodyHandlers.fromLineSubscriber(check))
+				.handle((response, error) -> {
+					String problem = (error != null) ? error.toString()
+							: (response.statusCode() != 200) ? "status " + response.statusCode() : check.problem(32);
+					if (problem == null && check.stamped != check.dataLines) {
+						problem = check.stamped + " stamps for " + check.dataLines + " events";
+					}
+					if (problem != null) {
+						fail(round, "stamped stream " + url + ": " + problem);
+					}
+					return null;
+				}));
+		}
+		CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+		return new ArrayList<>(transits);
+	}
+
+	/** Wall-clock microseconds since the epoch, as the test LLM stamps them. */
+	static long epochMicros() {
+		java.time.Instant now = java.time.Instant.now();
+		return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+	}
+
+	static double micros(long value) {
+		return round3(value / 1e3);
 	}
 
 	static void slowStreams(int count) throws Exception {
@@ -378,12 +450,31 @@ public class Bench {
 
 		boolean afterDone;
 
+		final ConcurrentLinkedQueue<Long> transits;
+
+		long sentMicros = -1;
+
+		int stamped;
+
 		StreamCheck(long start) {
+			this(start, null);
+		}
+
+		StreamCheck(long start, ConcurrentLinkedQueue<Long> transits) {
 			this.start = start;
+			this.transits = transits;
 		}
 
 		@Override
 		public void onNext(String line) {
+			if (this.transits != null && line.startsWith(": sent-us ")) {
+				this.sentMicros = Long.parseLong(line.substring(10).trim());
+			}
+			else if (line.startsWith("data:") && this.sentMicros >= 0) {
+				this.transits.add(epochMicros() - this.sentMicros);
+				this.sentMicros = -1;
+				this.stamped++;
+			}
 			if (line.startsWith("data:")) {
 				if (this.dataLines++ == 0) {
 					this.firstChunkAt = System.nanoTime();
