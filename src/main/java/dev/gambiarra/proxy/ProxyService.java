@@ -164,7 +164,7 @@ class ProxyService {
 		boolean stream = call.stream();
 		ServerHttpResponse response = call.exchange().getResponse();
 		return this.upstream.post(participant, call.operation(), requestId, stream)
-			.bodyValue(payload)
+			.body(UpstreamClient.raw(payload))
 			.exchangeToMono((answer) -> {
 				trace.response(answer.statusCode().value());
 				if (answer.statusCode().is5xxServerError()) {
@@ -191,7 +191,7 @@ class ProxyService {
 				else {
 					headers.setContentType(answer.headers().contentType().orElse(MediaType.APPLICATION_JSON));
 				}
-				Flux<DataBuffer> body = answer.bodyToFlux(DataBuffer.class)
+				Flux<DataBuffer> body = answer.body(UpstreamClient.buffers())
 					.doOnNext(trace::chunk)
 					.doOnComplete(trace::bodyComplete)
 					.doOnError((ex) -> {

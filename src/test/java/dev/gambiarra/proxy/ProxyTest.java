@@ -1,5 +1,6 @@
 package dev.gambiarra.proxy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +89,11 @@ class ProxyTest {
 		assertThat(sent.get("messages").get(0).get("content").asString()).isEqualTo("hi");
 		assertThat(received.headers().get("X-Request-Id")).isEqualTo("req-123");
 		assertThat(received.headers().get("Authorization")).isEqualTo("Bearer sk-upstream-secret");
+		assertThat(received.headers().get("Content-Type")).isEqualTo("application/json");
+		assertThat(received.headers().get("Accept")).isEqualTo("application/json");
+		assertThat(received.headers().get("Content-Length"))
+			.isEqualTo(String.valueOf(received.body().getBytes(StandardCharsets.UTF_8).length));
+		assertThat(received.headers().get("Transfer-Encoding")).isNull();
 	}
 
 	@Test
