@@ -7,7 +7,6 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -15,17 +14,17 @@ import dev.gambiarra.rooms.Participant;
 import dev.gambiarra.rooms.RoomAccess;
 import dev.gambiarra.web.HubException;
 
-/** The OpenAI-compatible surface of a room: {@code /rooms/{code}/v1/...}. */
+/**
+ * The OpenAI-compatible model listing of a room: {@code GET /rooms/{code}/v1/models[/{id}]}. The relayed calls are
+ * {@link RelayRoutes}.
+ */
 @RestController
 class OpenAiController {
 
 	private final RoomAccess access;
 
-	private final ProxyService proxy;
-
-	OpenAiController(RoomAccess access, ProxyService proxy) {
+	OpenAiController(RoomAccess access) {
 		this.access = access;
-		this.proxy = proxy;
 	}
 
 	@GetMapping("/rooms/{code}/v1/models")
@@ -49,21 +48,6 @@ class OpenAiController {
 			}
 			return OpenAiModel.of(participant);
 		});
-	}
-
-	@PostMapping("/rooms/{code}/v1/chat/completions")
-	Mono<Void> chatCompletions(@PathVariable String code, ServerWebExchange exchange) {
-		return this.proxy.forward(code, "chat/completions", exchange);
-	}
-
-	@PostMapping("/rooms/{code}/v1/completions")
-	Mono<Void> completions(@PathVariable String code, ServerWebExchange exchange) {
-		return this.proxy.forward(code, "completions", exchange);
-	}
-
-	@PostMapping("/rooms/{code}/v1/embeddings")
-	Mono<Void> embeddings(@PathVariable String code, ServerWebExchange exchange) {
-		return this.proxy.forward(code, "embeddings", exchange);
 	}
 
 	record ModelList(String object, List<OpenAiModel> data) {

@@ -249,6 +249,31 @@ class ProxyTest {
 	}
 
 	@Test
+	void relayedPathsAnswerOtherMethodsLikeAnyUnknownRoute() {
+		String code = this.hub.createRoom("methods").code();
+		for (String operation : List.of("chat/completions", "completions", "embeddings")) {
+			this.client.get()
+				.uri("/rooms/{code}/v1/" + operation, code)
+				.exchange()
+				.expectStatus()
+				.isNotFound()
+				.expectBody()
+				.jsonPath("$.error.message")
+				.isEqualTo("Not found");
+		}
+		this.client.post()
+			.uri("/rooms/{code}/v1/chat/completions", code.toLowerCase(java.util.Locale.ROOT))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"model\":\"nobody\"}")
+			.exchange()
+			.expectStatus()
+			.isNotFound()
+			.expectBody()
+			.jsonPath("$.error.code")
+			.isEqualTo("model_not_found");
+	}
+
+	@Test
 	void aSingleModelCanBeRetrieved() {
 		String code = this.hub.createRoom("retrieve").code();
 		this.hub.join(code, "p1", "m", upstream.endpoint());
