@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpHeaders;
@@ -95,13 +97,27 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 					}
 				}
 			}
+			if (choice.waits()) {
+				// Only a queued request needs a timer: one answered at once never touches the scheduler.
+				sink.onDispose(Schedulers.parallel()
+					.schedule(() -> expire(load, waiter), this.properties.queueTimeout().toMillis(),
+							TimeUnit.MILLISECONDS));
+			}
 			announce(announcements);
 			deliver(waiter, choice);
-		})
-			.doOnDiscard(Lease.class, Lease::release)
-			.timeout(this.properties.queueTimeout(),
-					Mono.error(() -> unavailable("All matching participants are busy, try again later",
-							this.properties.retryAfter().toMillis())));
+		}).doOnDiscard(Lease.class, Lease::release);
+	}
+
+	/** A queued request waited {@code queue-timeout}: unless a lease reached it first, it is refused. */
+	private void expire(RoomLoad load, Waiter waiter) {
+		boolean stillWaiting;
+		synchronized (load) {
+			stillWaiting = load.queue.remove(waiter);
+		}
+		if (stillWaiting) {
+			waiter.sink.error(unavailable("All matching participants are busy, try again later",
+					this.properties.retryAfter().toMillis()));
+		}
 	}
 
 	/**
