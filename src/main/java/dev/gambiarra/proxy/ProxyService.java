@@ -7,7 +7,9 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +19,10 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Service;
@@ -48,6 +52,10 @@ import dev.gambiarra.web.RequestIds;
 class ProxyService {
 
 	private static final Logger logger = LoggerFactory.getLogger(ProxyService.class);
+
+	/** Wraps the client connection's buffers without copying; the server's own factory is the same kind. */
+	private static final NettyDataBufferFactory NETTY_BUFFERS = new NettyDataBufferFactory(
+			ByteBufAllocator.DEFAULT);
 
 	private final RoomAccess access;
 
@@ -163,35 +171,38 @@ class ProxyService {
 		String requestId = call.requestId();
 		boolean stream = call.stream();
 		ServerHttpResponse response = call.exchange().getResponse();
-		return this.upstream.post(participant, call.operation(), requestId, stream)
-			.body(UpstreamClient.raw(payload))
-			.exchangeToMono((answer) -> {
-				trace.response(answer.statusCode().value());
-				if (answer.statusCode().is5xxServerError()) {
+		return this.upstream.relay(participant, call.operation(), requestId, stream, payload)
+			.response((answer, content) -> {
+				int status = answer.status().code();
+				trace.response(status);
+				if (status >= 500) {
 					lease.failed();
-					String reason = "Upstream answered " + answer.statusCode().value();
+					String reason = "Upstream answered " + status;
 					this.events.publish(HubEvent.llmError(room.code(), participant.id(), reason, requestId));
 					if (mayFailOver.getAsBoolean()) {
-						// Nothing reached the client yet: drop this answer and let another participant try.
-						return answer.releaseBody()
-							.then(Mono.error(new Failover(new HubException(HttpStatus.BAD_GATEWAY,
-									"Failed to proxy request: " + reason, "upstream_error"))));
+						// Nothing reached the client yet: drain and drop this answer, let another participant try.
+						return content.then(Mono.error(new Failover(new HubException(HttpStatus.BAD_GATEWAY,
+								"Failed to proxy request: " + reason, "upstream_error"))));
 					}
 				}
 				else {
 					lease.succeeded();
 				}
-				response.setStatusCode(answer.statusCode());
+				response.setStatusCode(HttpStatusCode.valueOf(status));
 				HttpHeaders headers = response.getHeaders();
-				if (stream && answer.statusCode().is2xxSuccessful()) {
-					headers.setContentType(MediaType.TEXT_EVENT_STREAM);
-					headers.setCacheControl("no-cache");
+				if (stream && status >= 200 && status < 300) {
+					headers.set(HttpHeaders.CONTENT_TYPE, MediaType.TEXT_EVENT_STREAM_VALUE);
+					headers.set(HttpHeaders.CACHE_CONTROL, "no-cache");
 					headers.set("X-Accel-Buffering", "no");
 				}
 				else {
-					headers.setContentType(answer.headers().contentType().orElse(MediaType.APPLICATION_JSON));
+					String type = answer.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+					headers.set(HttpHeaders.CONTENT_TYPE, (type != null) ? type : MediaType.APPLICATION_JSON_VALUE);
 				}
-				Flux<DataBuffer> body = answer.body(UpstreamClient.buffers())
+				// Each buffer as the connection read it: retained here, released by the server once written.
+				Flux<DataBuffer> body = content.retain()
+					.<DataBuffer>map(NETTY_BUFFERS::wrap)
+					.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
 					.doOnNext(trace::chunk)
 					.doOnComplete(trace::bodyComplete)
 					.doOnError((ex) -> {
@@ -202,6 +213,7 @@ class ProxyService {
 					});
 				return response.writeWith(body);
 			})
+			.then()
 			.onErrorMap((ex) -> !response.isCommitted() && !(ex instanceof HubException) && !(ex instanceof Failover),
 					(ex) -> {
 						lease.failed();
