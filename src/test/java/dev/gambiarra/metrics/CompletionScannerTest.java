@@ -10,6 +10,7 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -134,6 +135,15 @@ class CompletionScannerTest {
 
 		DataBuffer heap = DefaultDataBufferFactory.sharedInstance.wrap(bytes(chunk("A")));
 		assertThat(new CompletionScanner().scan(heap)).isTrue();
+
+		String twoChunks = chunk("one") + chunk("two");
+		int cut = twoChunks.indexOf("\"content\"") + 4;
+		DataBuffer composite = factory.wrap(Unpooled.wrappedBuffer(
+				Unpooled.wrappedBuffer(bytes(twoChunks.substring(0, cut))),
+				Unpooled.wrappedBuffer(bytes(twoChunks.substring(cut)))));
+		CompletionScanner split = new CompletionScanner();
+		assertThat(split.scan(composite)).as("a key cut between two parts of one buffer").isTrue();
+		assertThat(split.contentValues()).isEqualTo(2);
 	}
 
 	private static byte[] bytes(String text) {
