@@ -38,7 +38,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * content, [DONE]) and reports p50/p99 time to first chunk and total, requests/s, chunks/s, hub CPU per request and
  * hub peak RSS. A run with any error is reported as failed.
  *
- * Usage: java src/bench/java/Bench.java <jar> [quick]  (the `bench` Maven profile does this after packaging)
+ * Usage: java src/bench/java/Bench.java <jar> [quick|fanout]  (the `bench` Maven profile does this after packaging).
+ * {@code quick} is a short smoke run; {@code fanout} runs only the SSE fan-out (two unrecorded passes first). With
+ * the environment variable BENCH_THREADS set, the fan-out also prints CPU per thread of the hub and of this process
+ * during the recorded pass, and each event's p50/max delay.
  */
 public class Bench {
 
@@ -72,7 +75,7 @@ public class Bench {
 
 	public static void main(String[] args) throws Exception {
 		if (args.length < 1) {
-			System.err.println("usage: java Bench.java <gambiarra.jar> [quick]");
+			System.err.println("usage: java Bench.java <gambiarra.jar> [quick|fanout]");
 			System.exit(2);
 		}
 		Path jar = Path.of(args[0]);
@@ -136,6 +139,7 @@ public class Bench {
 		compare("stream 64 chunks c=64", true, 64, rounds, round);
 		compare("non-stream c=256", false, 256, rounds, round);
 		slowStreams(quick ? 200 : 1000);
+		fanOut(quick ? 200 : 1000, quick ? 5 : 20, false);
 		fanOut(quick ? 200 : 1000, quick ? 5 : 20, true);
 	}
 

@@ -25,9 +25,10 @@ final class PublishedEvent {
 	}
 
 	/**
-	 * The frame of this event, encoded on first use. The bus hands an event to all its subscribers on the publishing
-	 * thread, one after the other, so the first one encodes it; should two threads ever race, both compute the same
-	 * bytes and either may stay.
+	 * The frame of this event, encoded on first use. The bus hands an event to its subscribers one after the other on
+	 * the publishing thread, so the first one usually encodes it and the rest reuse it (as does a subscriber that
+	 * drains its buffer later, on its own thread). Should two threads ever race, both compute the same bytes and
+	 * either may stay.
 	 */
 	ByteBuffer frame(Function<HubEvent, ByteBuffer> encoder) {
 		ByteBuffer frame = this.frame;
