@@ -249,11 +249,11 @@ public class Bench {
 			}
 			sorted.addAll(readers.delays(sentAt));
 			if (System.getenv("BENCH_THREADS") != null) {
-				StringBuilder perEvent = new StringBuilder("per event p50/max ms:");
+				StringBuilder perEvent = new StringBuilder("per event min/p50/max ms:");
 				for (int i = 0; i < events; i++) {
 					List<Long> one = readers.delays(sentAt, i);
-					perEvent.append(String.format(Locale.ROOT, " %.0f/%.0f", ms(percentile(one, 50)),
-							ms(percentile(one, 100))));
+					perEvent.append(String.format(Locale.ROOT, " %.0f/%.0f/%.0f", ms(percentile(one, 0)),
+							ms(percentile(one, 50)), ms(percentile(one, 100))));
 				}
 				System.out.println(perEvent);
 			}
