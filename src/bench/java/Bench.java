@@ -1,9 +1,16 @@
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +38,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * content, [DONE]) and reports p50/p99 time to first chunk and total, requests/s, chunks/s, hub CPU per request and
  * hub peak RSS. A run with any error is reported as failed.
  *
- * Usage: java src/bench/java/Bench.java <jar> [quick]  (the `bench` Maven profile does this after packaging)
+ * Usage: java src/bench/java/Bench.java <jar> [quick|fanout]  (the `bench` Maven profile does this after packaging).
+ * {@code quick} is a short smoke run; {@code fanout} runs only the SSE fan-out (two unrecorded passes first). With
+ * the environment variable BENCH_THREADS set, the fan-out also prints CPU per thread of the hub and of this process
+ * during the recorded pass, and each event's p50/max delay.
  */
 public class Bench {
 
@@ -65,11 +75,12 @@ public class Bench {
 
 	public static void main(String[] args) throws Exception {
 		if (args.length < 1) {
-			System.err.println("usage: java Bench.java <gambiarra.jar> [quick]");
+			System.err.println("usage: java Bench.java <gambiarra.jar> [quick|fanout]");
 			System.exit(2);
 		}
 		Path jar = Path.of(args[0]);
 		quick = args.length > 1 && args[1].equals("quick");
+		boolean fanOutOnly = args.length > 1 && args[1].equals("fanout");
 		Path out = Path.of("target", "bench");
 		Files.createDirectories(out);
 		try {
@@ -98,16 +109,15 @@ public class Bench {
 			startup.put("ms", Math.round(startupMs));
 			results.add(startup);
 
-			int rounds = quick ? 1 : 3;
-			Duration round = Duration.ofSeconds(quick ? 2 : 5);
-			warmUp();
-			compare("non-stream c=1", false, 1, rounds, round);
-			compare("stream 64 chunks c=1", true, 1, rounds, round);
-			compare("stream 64 chunks c=64", true, 64, rounds, round);
-			compare("non-stream c=256", false, 256, rounds, round);
-			chunkRelay(quick ? 1 : 3, quick ? 16 : 64);
-			slowStreams(quick ? 200 : 1000);
-			fanOut(quick ? 200 : 1000, quick ? 5 : 20);
+			if (fanOutOnly) {
+				// Just the fan-out, after a first unrecorded pass that warms up the hub's event path.
+				fanOut(1000, 20, false);
+				fanOut(1000, 20, false);
+				fanOut(1000, 20, true);
+			}
+			else {
+				all();
+			}
 		}
 		finally {
 			stop(hub);
@@ -118,6 +128,20 @@ public class Bench {
 			System.err.println("BENCHMARK FAILED: " + failures.size() + " problem(s); first: " + failures.get(0));
 			System.exit(1);
 		}
+	}
+
+	static void all() throws Exception {
+		int rounds = quick ? 1 : 3;
+		Duration round = Duration.ofSeconds(quick ? 2 : 5);
+		warmUp();
+		compare("non-stream c=1", false, 1, rounds, round);
+		compare("stream 64 chunks c=1", true, 1, rounds, round);
+		compare("stream 64 chunks c=64", true, 64, rounds, round);
+		compare("non-stream c=256", false, 256, rounds, round);
+		chunkRelay(quick ? 1 : 3, quick ? 16 : 64);
+		slowStreams(quick ? 200 : 1000);
+		fanOut(quick ? 200 : 1000, quick ? 5 : 20, false);
+		fanOut(quick ? 200 : 1000, quick ? 5 : 20, true);
 	}
 
 	// ---- scenarios ---------------------------------------------------------------------------------------------
@@ -256,64 +280,65 @@ public class Bench {
 		return round;
 	}
 
-	static void fanOut(int subscribers, int events) throws Exception {
-		List<ConcurrentLinkedQueue<long[]>> seen = new ArrayList<>();
-		CountDownLatch connected = new CountDownLatch(subscribers);
-		Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
-		ConcurrentLinkedQueue<Long> delays = new ConcurrentLinkedQueue<>();
-		List<CompletableFuture<HttpResponse<Void>>> streams = new ArrayList<>();
-		for (int i = 0; i < subscribers; i++) {
-			HttpRequest request = HttpRequest.newBuilder(URI.create(hubUrl + "/rooms/" + roomCode + "/events"))
-				.header("Accept", "text/event-stream")
-				.build();
-			streams.add(HTTP.sendAsync(request, HttpResponse.BodyHandlers.fromLineSubscriber(new LineSink() {
-				@Override
-				public void onNext(String line) {
-					if (line.startsWith("event:connected") || line.startsWith("event: connected")) {
-						connected.countDown();
-					}
-					else if (line.contains("\"id\":\"fanout-")) {
-						long now = System.nanoTime();
-						int at = line.indexOf("\"id\":\"fanout-") + 6;
-						String id = line.substring(at, line.indexOf('"', at));
-						Long sent = sentAt.get(id);
-						if (sent != null) {
-							delays.add(now - sent);
-						}
-					}
-					request(1);
+	/**
+	 * One room event to {@code subscribers} SSE streams, {@code events} times: the delay of each delivery is from
+	 * sending the join that causes the event to the moment its frame is read from that subscriber's socket. Each
+	 * subscriber must get every {@code participant:joined} exactly once and in order. The subscribers are raw
+	 * sockets on one selector thread ({@link SseReaders}), so the load generator stays cheaper than the hub it
+	 * measures (the JDK HttpClient spent ~30 ms of CPU per event on 1,000 streams).
+	 */
+	static void fanOut(int subscribers, int events, boolean recorded) throws Exception {
+		long[] sentAt = new long[events];
+		List<Long> sorted = new ArrayList<>();
+		long expected = (long) subscribers * events;
+		try (SseReaders readers = SseReaders.open(URI.create(hubUrl), "/rooms/" + roomCode + "/events", subscribers,
+				events)) {
+			if (!readers.awaitConnected(Duration.ofSeconds(60))) {
+				failures.add("fan-out: only " + readers.connected() + " of " + subscribers + " subscribers connected");
+			}
+			Map<String, Long> hubThreads = threadTicks(hub.pid());
+			Map<String, Long> ownThreads = threadTicks(ProcessHandle.current().pid());
+			long loopStart = System.nanoTime();
+			for (int i = 0; i < events; i++) {
+				String id = "fanout-" + i;
+				String join = "{\"id\":\"" + id + "\",\"nickname\":\"fan\",\"model\":\"m\",\"endpoint\":\"" + llmUrl
+						+ "\"}";
+				sentAt[i] = System.nanoTime();
+				HttpResponse<String> response = HTTP.send(post(hubUrl + "/rooms/" + roomCode + "/join", join),
+						HttpResponse.BodyHandlers.ofString());
+				if (response.statusCode() != 201) {
+					failures.add("fan-out join answered " + response.statusCode());
 				}
-			})));
-		}
-		if (!connected.await(60, TimeUnit.SECONDS)) {
-			failures.add("fan-out: only " + (subscribers - connected.getCount()) + " of " + subscribers
-					+ " subscribers connected");
-		}
-		long expected = 0;
-		for (int i = 0; i < events; i++) {
-			String id = "fanout-" + i;
-			String join = "{\"id\":\"" + id + "\",\"nickname\":\"fan\",\"model\":\"m\",\"endpoint\":\"" + llmUrl
-					+ "\"}";
-			sentAt.put(id, System.nanoTime());
-			HttpResponse<String> response = HTTP.send(post(hubUrl + "/rooms/" + roomCode + "/join", join),
-					HttpResponse.BodyHandlers.ofString());
-			if (response.statusCode() != 201) {
-				failures.add("fan-out join answered " + response.statusCode());
+				readers.awaitDeliveries(i, Duration.ofSeconds(10));
+				HTTP.send(HttpRequest.newBuilder(URI.create(hubUrl + "/rooms/" + roomCode + "/leave/" + id))
+					.DELETE()
+					.build(), HttpResponse.BodyHandlers.discarding());
 			}
-			expected += subscribers;
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-			while (delays.size() < expected && System.nanoTime() < deadline) {
-				TimeUnit.MILLISECONDS.sleep(1);
+			if (System.getenv("BENCH_THREADS") != null) {
+				System.out.printf(Locale.ROOT, "fan-out loop %.0f ms%n", (System.nanoTime() - loopStart) / 1e6);
+				printDelta("hub", hubThreads, threadTicks(hub.pid()));
+				printDelta("bench", ownThreads, threadTicks(ProcessHandle.current().pid()));
 			}
-			HTTP.send(HttpRequest.newBuilder(URI.create(hubUrl + "/rooms/" + roomCode + "/leave/" + id))
-				.DELETE()
-				.build(), HttpResponse.BodyHandlers.discarding());
+			sorted.addAll(readers.delays(sentAt));
+			if (System.getenv("BENCH_THREADS") != null) {
+				StringBuilder perEvent = new StringBuilder("per event min/p50/max ms:");
+				for (int i = 0; i < events; i++) {
+					List<Long> one = readers.delays(sentAt, i);
+					perEvent.append(String.format(Locale.ROOT, " %.0f/%.0f/%.0f", ms(percentile(one, 0)),
+							ms(percentile(one, 50)), ms(percentile(one, 100))));
+				}
+				System.out.println(perEvent);
+			}
+			readers.problems().stream().limit(5).forEach((problem) -> failures.add("fan-out: " + problem));
 		}
-		streams.forEach((stream) -> stream.cancel(true));
-		List<Long> sorted = new ArrayList<>(delays);
 		Collections.sort(sorted);
 		if (sorted.size() < expected) {
 			failures.add("fan-out: " + sorted.size() + " of " + expected + " deliveries arrived");
+		}
+		if (!recorded) {
+			System.out.printf(Locale.ROOT, "fan-out warm-up: deliveries %d  p50 %.2f ms  p99 %.2f ms%n", sorted.size(),
+					ms(percentile(sorted, 50)), ms(percentile(sorted, 99)));
+			return;
 		}
 		Map<String, Object> row = new LinkedHashMap<>();
 		row.put("scenario", "SSE fan-out to " + subscribers + " subscribers (" + events + " events)");
@@ -324,6 +349,299 @@ public class Bench {
 		results.add(row);
 		System.out.printf(Locale.ROOT, "%-48s deliveries %d  p50 %.2f ms  p99 %.2f ms%n", row.get("scenario"),
 				sorted.size(), ms(percentile(sorted, 50)), ms(percentile(sorted, 99)));
+	}
+
+	/**
+	 * Many SSE streams read from plain non-blocking sockets by one selector thread: HTTP/1.1 response head, chunked
+	 * transfer decoding and SSE framing, done by hand on the raw bytes. A frame counts when its blank line is read;
+	 * its arrival time is taken right after the read that completed it.
+	 */
+	static final class SseReaders implements AutoCloseable {
+
+		private static final String MARKER = "\"id\":\"fanout-";
+
+		private final Selector selector;
+
+		private final Reader[] readers;
+
+		private final long[][] arrivals;
+
+		private final CountDownLatch connected;
+
+		private final CountDownLatch[] deliveries;
+
+		private final AtomicLong delivered = new AtomicLong();
+
+		private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+
+		private final Thread thread;
+
+		private volatile boolean closed;
+
+		private SseReaders(Selector selector, int count, int events) {
+			this.selector = selector;
+			this.readers = new Reader[count];
+			this.arrivals = new long[count][events];
+			this.connected = new CountDownLatch(count);
+			this.deliveries = new CountDownLatch[events];
+			for (int i = 0; i < events; i++) {
+				this.deliveries[i] = new CountDownLatch(count);
+			}
+			this.thread = new Thread(this::run, "bench-sse-readers");
+			this.thread.setDaemon(true);
+		}
+
+		static SseReaders open(URI base, String path, int count, int events) throws IOException {
+			SseReaders readers = new SseReaders(Selector.open(), count, events);
+			byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+					+ "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+			InetSocketAddress address = new InetSocketAddress(base.getHost(), base.getPort());
+			for (int i = 0; i < count; i++) {
+				SocketChannel channel = SocketChannel.open();
+				channel.configureBlocking(false);
+				channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+				Reader reader = new Reader(i, channel, ByteBuffer.wrap(request));
+				readers.readers[i] = reader;
+				channel.connect(address);
+				channel.register(readers.selector, SelectionKey.OP_CONNECT, reader);
+			}
+			readers.thread.start();
+			return readers;
+		}
+
+		boolean awaitConnected(Duration timeout) throws InterruptedException {
+			return this.connected.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+
+		long connected() {
+			return this.readers.length - this.connected.getCount();
+		}
+
+		/** Waits until every subscriber has event {@code index}, or the timeout. */
+		void awaitDeliveries(int index, Duration timeout) throws InterruptedException {
+			this.deliveries[index].await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+
+		/** Every delivery's delay, from the moment its event's request was sent. */
+		List<Long> delays(long[] sentAt) {
+			List<Long> delays = new ArrayList<>();
+			this.delivered.get(); // reads after the selector thread's writes
+			for (long[] subscriber : this.arrivals) {
+				for (int event = 0; event < sentAt.length; event++) {
+					if (subscriber[event] != 0) {
+						delays.add(subscriber[event] - sentAt[event]);
+					}
+				}
+			}
+			return delays;
+		}
+
+		List<Long> delays(long[] sentAt, int event) {
+			List<Long> delays = new ArrayList<>();
+			for (long[] subscriber : this.arrivals) {
+				if (subscriber[event] != 0) {
+					delays.add(subscriber[event] - sentAt[event]);
+				}
+			}
+			return delays;
+		}
+
+		List<String> problems() {
+			return this.problems;
+		}
+
+		private void run() {
+			ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
+			byte[] bytes = new byte[buffer.capacity()];
+			try {
+				while (!this.closed) {
+					this.selector.select(100);
+					for (SelectionKey key : this.selector.selectedKeys()) {
+						Reader reader = (Reader) key.attachment();
+						try {
+							if (key.isConnectable()) {
+								reader.channel.finishConnect();
+								reader.channel.write(reader.request);
+								key.interestOps(SelectionKey.OP_READ);
+								continue;
+							}
+							buffer.clear();
+							int read = reader.channel.read(buffer);
+							if (read < 0) {
+								key.cancel();
+								if (!this.closed) {
+									this.problems.add("subscriber " + reader.index + " closed by the hub");
+								}
+								continue;
+							}
+							long now = System.nanoTime();
+							buffer.flip();
+							buffer.get(bytes, 0, read);
+							reader.accept(bytes, read, now, this);
+						}
+						catch (IOException ex) {
+							key.cancel();
+							this.problems.add("subscriber " + reader.index + ": " + ex);
+						}
+					}
+					this.selector.selectedKeys().clear();
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				this.problems.add("selector: " + ex);
+			}
+		}
+
+		void onFrame(Reader reader, String event, String data, long now) {
+			if (event.equals("connected")) {
+				if (!data.startsWith("{\"clientId\":\"")) {
+					this.problems.add("connected frame without clientId: " + clip(data));
+				}
+				this.connected.countDown();
+				return;
+			}
+			if (!event.equals("participant:joined")) {
+				return;
+			}
+			int at = data.indexOf(MARKER);
+			if (at < 0) {
+				return;
+			}
+			int from = at + MARKER.length();
+			int index = Integer.parseInt(data.substring(from, data.indexOf('"', from)));
+			long[] arrivals = this.arrivals[reader.index];
+			if (index != reader.nextEvent || !data.contains("\"nickname\":\"fan\"")) {
+				this.problems.add("subscriber " + reader.index + " expected event " + reader.nextEvent + ", got "
+						+ clip(data));
+				return;
+			}
+			reader.nextEvent++;
+			arrivals[index] = now;
+			this.delivered.incrementAndGet();
+			this.deliveries[index].countDown();
+		}
+
+		@Override
+		public void close() throws IOException, InterruptedException {
+			this.closed = true;
+			this.selector.wakeup();
+			this.thread.join(5000);
+			for (Reader reader : this.readers) {
+				if (reader != null) {
+					reader.channel.close();
+				}
+			}
+			this.selector.close();
+		}
+
+		/** One stream's parser state: response head, then chunk size / chunk data / chunk end, inside it SSE lines. */
+		static final class Reader {
+
+			final int index;
+
+			final SocketChannel channel;
+
+			final ByteBuffer request;
+
+			int nextEvent;
+
+			private int state; // 0 head, 1 chunk size, 2 chunk data, 3 chunk CRLF, 4 done
+
+			private long chunkLeft;
+
+			private final StringBuilder head = new StringBuilder();
+
+			private final StringBuilder chunkSize = new StringBuilder();
+
+			private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(512);
+
+			private String event = "";
+
+			private final StringBuilder data = new StringBuilder();
+
+			Reader(int index, SocketChannel channel, ByteBuffer request) {
+				this.index = index;
+				this.channel = channel;
+				this.request = request;
+			}
+
+			void accept(byte[] bytes, int length, long now, SseReaders owner) {
+				for (int i = 0; i < length; i++) {
+					byte b = bytes[i];
+					switch (this.state) {
+						case 0 -> {
+							this.head.append((char) b);
+							int size = this.head.length();
+							if (size >= 4 && this.head.lastIndexOf("\r\n\r\n") == size - 4) {
+								String text = this.head.toString();
+								if (!text.startsWith("HTTP/1.1 200")
+										|| !text.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
+									owner.problems.add("subscriber " + this.index + ": " + clip(text));
+									this.state = 4;
+								}
+								else {
+									this.state = 1;
+								}
+							}
+						}
+						case 1 -> {
+							if (b == '\n') {
+								String size = this.chunkSize.toString().trim();
+								this.chunkSize.setLength(0);
+								int semicolon = size.indexOf(';');
+								this.chunkLeft = Long.parseLong((semicolon < 0) ? size : size.substring(0, semicolon),
+										16);
+								this.state = (this.chunkLeft == 0) ? 4 : 2;
+							}
+							else {
+								this.chunkSize.append((char) b);
+							}
+						}
+						case 2 -> {
+							sse(b, now, owner);
+							if (--this.chunkLeft == 0) {
+								this.state = 3;
+							}
+						}
+						case 3 -> {
+							if (b == '\n') {
+								this.state = 1;
+							}
+						}
+						default -> {
+							return;
+						}
+					}
+				}
+			}
+
+			private void sse(byte b, long now, SseReaders owner) {
+				if (b != '\n') {
+					this.line.write(b);
+					return;
+				}
+				String text = this.line.toString(StandardCharsets.UTF_8);
+				this.line.reset();
+				if (text.endsWith("\r")) {
+					text = text.substring(0, text.length() - 1);
+				}
+				if (text.isEmpty()) {
+					if (!this.event.isEmpty() || this.data.length() > 0) {
+						owner.onFrame(this, this.event, this.data.toString(), now);
+					}
+					this.event = "";
+					this.data.setLength(0);
+				}
+				else if (text.startsWith("event:")) {
+					this.event = text.substring(6).strip();
+				}
+				else if (text.startsWith("data:")) {
+					this.data.append(text, text.startsWith("data: ") ? 6 : 5, text.length());
+				}
+			}
+
+		}
+
 	}
 
 	// ---- load engine -------------------------------------------------------------------------------------------
@@ -730,6 +1048,42 @@ public class Bench {
 		catch (IOException | RuntimeException ex) {
 			return 0;
 		}
+	}
+
+	static Map<String, Long> threadTicks(long pid) {
+		Map<String, Long> ticks = new java.util.TreeMap<>();
+		try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+			for (Path task : (Iterable<Path>) tasks::iterator) {
+				try {
+					String stat = Files.readString(task.resolve("stat"));
+					String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+					String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+					ticks.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+					ticks.merge("(sys)", Long.parseLong(fields[12]), Long::sum);
+				}
+				catch (IOException | RuntimeException ex) {
+					// thread ended
+				}
+			}
+		}
+		catch (IOException ex) {
+			// not on Linux
+		}
+		return ticks;
+	}
+
+	static void printDelta(String label, Map<String, Long> before, Map<String, Long> after) {
+		StringBuilder line = new StringBuilder(label).append(" cpu ms:");
+		long total = 0;
+		for (Map.Entry<String, Long> entry : after.entrySet()) {
+			long delta = entry.getValue() - before.getOrDefault(entry.getKey(), 0L);
+			total += entry.getKey().equals("(sys)") ? 0 : delta;
+			if (delta > 0 && !entry.getKey().equals("(sys)")) {
+				line.append(' ').append(entry.getKey()).append('=').append(delta * 10);
+			}
+		}
+		long sys = after.getOrDefault("(sys)", 0L) - before.getOrDefault("(sys)", 0L);
+		System.out.println(line.append(" total=").append(total * 10).append(" of which kernel=").append(sys * 10));
 	}
 
 	static long peakRssMiB(Process process) {

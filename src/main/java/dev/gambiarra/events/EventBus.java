@@ -25,7 +25,7 @@ public class EventBus implements SmartLifecycle {
 
 	private final Object lock = new Object();
 
-	private volatile Sinks.Many<HubEvent> sink = Sinks.many().multicast().directBestEffort();
+	private volatile Sinks.Many<PublishedEvent> sink = Sinks.many().multicast().directBestEffort();
 
 	private volatile Sinks.Empty<Void> closing = Sinks.empty();
 
@@ -45,7 +45,7 @@ public class EventBus implements SmartLifecycle {
 	public void publish(HubEvent event) {
 		Sinks.EmitResult result;
 		synchronized (this.lock) {
-			result = this.sink.tryEmitNext(event);
+			result = this.sink.tryEmitNext(new PublishedEvent(event));
 		}
 		if (result.isFailure() && result != Sinks.EmitResult.FAIL_ZERO_SUBSCRIBER && logger.isDebugEnabled()) {
 			logger.debug("Event {} not delivered: {}", event.type(), result);
@@ -54,12 +54,23 @@ public class EventBus implements SmartLifecycle {
 
 	/** Events of one room (code matched case-insensitively), with a bounded buffer for this subscriber. */
 	public Flux<HubEvent> room(String code) {
-		String room = code.toUpperCase(Locale.ROOT);
-		return Flux.defer(() -> bounded(this.sink.asFlux().filter((event) -> room.equals(event.room()))));
+		return roomEvents(code).map(PublishedEvent::event);
 	}
 
 	/** Every event of every room, plus hub-wide ones. */
 	public Flux<HubEvent> all() {
+		return allEvents().map(PublishedEvent::event);
+	}
+
+	/** {@link #room(String)} as published, so SSE streams can share each event's encoded frame. */
+	Flux<PublishedEvent> roomEvents(String code) {
+		String room = code.toUpperCase(Locale.ROOT);
+		return Flux.defer(() -> bounded(this.sink.asFlux()
+			.filter((published) -> room.equals(published.event().room()))));
+	}
+
+	/** {@link #all()} as published. */
+	Flux<PublishedEvent> allEvents() {
 		return Flux.defer(() -> bounded(this.sink.asFlux()));
 	}
 
@@ -95,17 +106,17 @@ public class EventBus implements SmartLifecycle {
 	 * Gives one subscriber its own bounded buffer. On overflow the subscriber fails at once (the error does not wait
 	 * behind the buffered events it cannot read), so its connection closes and nothing more is held for it.
 	 */
-	private Flux<HubEvent> bounded(Flux<HubEvent> events) {
+	private Flux<PublishedEvent> bounded(Flux<PublishedEvent> events) {
 		return Flux.defer(() -> {
 			Sinks.Empty<Void> overflow = Sinks.empty();
-			Flux<HubEvent> buffered = events.onBackpressureBuffer(this.subscriberBuffer, (dropped) -> {
+			Flux<PublishedEvent> buffered = events.onBackpressureBuffer(this.subscriberBuffer, (dropped) -> {
 				logger.info("Dropping a slow event subscriber (buffer of {} full)", this.subscriberBuffer);
 				overflow.tryEmitError(new SlowSubscriberException(this.subscriberBuffer));
 			}, BufferOverflowStrategy.ERROR);
 			// Prefetch 1: the buffer above stays the only place events wait. The overflow side ends with the
 			// events, so a completed bus still completes the stream.
 			return Flux.merge(1, buffered.doFinally((signal) -> overflow.tryEmitEmpty()),
-					overflow.asMono().then(Mono.<HubEvent>empty()));
+					overflow.asMono().then(Mono.<PublishedEvent>empty()));
 		}).takeUntilOther(closing());
 	}
 

@@ -1,15 +1,17 @@
 package dev.gambiarra.events;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.web.server.ServerWebExchange;
@@ -47,11 +49,11 @@ class HeartbeatTest {
 	void everyStreamGetsAHeartbeatCommentEachInterval() {
 		EventsProperties properties = bind(Map.of());
 		EventBus bus = new EventBus(properties);
-		EventsController controller = new EventsController(bus, properties, OPEN);
+		EventsController controller = new EventsController(bus, properties, OPEN, JsonMapper.shared());
 		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/events"));
 
-		StepVerifier.withVirtualTime(() -> controller.hub(exchange))
-			.assertNext((connected) -> assertThat(connected.event()).isEqualTo("connected"))
+		StepVerifier.withVirtualTime(() -> controller.hubFrames(exchange).map(HeartbeatTest::text))
+			.assertNext((connected) -> assertThat(connected).startsWith("event:connected\ndata:{\"clientId\":\""))
 			.expectNoEvent(Duration.ofSeconds(14))
 			.thenAwait(Duration.ofSeconds(1))
 			.assertNext(HeartbeatTest::isHeartbeat)
@@ -67,11 +69,11 @@ class HeartbeatTest {
 	void roomStreamsGetTheConfiguredHeartbeatToo() {
 		EventsProperties properties = bind(Map.of("gambiarra.events.heartbeat", "2s"));
 		EventBus bus = new EventBus(properties);
-		EventsController controller = new EventsController(bus, properties, OPEN);
+		EventsController controller = new EventsController(bus, properties, OPEN, JsonMapper.shared());
 		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/rooms/abc/events"));
 
-		StepVerifier.withVirtualTime(() -> controller.room("abc", exchange))
-			.assertNext((connected) -> assertThat(connected.event()).isEqualTo("connected"))
+		StepVerifier.withVirtualTime(() -> controller.roomFrames("abc", exchange).map(HeartbeatTest::text))
+			.assertNext((connected) -> assertThat(connected).startsWith("event:connected\ndata:{\"clientId\":\""))
 			.expectNoEvent(Duration.ofMillis(1999))
 			.thenAwait(Duration.ofMillis(1))
 			.assertNext(HeartbeatTest::isHeartbeat)
@@ -79,10 +81,13 @@ class HeartbeatTest {
 			.verify(Duration.ofSeconds(5));
 	}
 
-	private static void isHeartbeat(ServerSentEvent<Object> frame) {
-		assertThat(frame.comment()).isEqualTo("heartbeat");
-		assertThat(frame.event()).isNull();
-		assertThat(frame.data()).isNull();
+	/** A comment frame only: no event name, no data. */
+	private static void isHeartbeat(String frame) {
+		assertThat(frame).isEqualTo(":heartbeat\n\n");
+	}
+
+	private static String text(ByteBuffer frame) {
+		return StandardCharsets.UTF_8.decode(frame.duplicate()).toString();
 	}
 
 }
