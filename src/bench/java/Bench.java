@@ -88,7 +88,25 @@ public class Bench {
 			int hubPort = freePort();
 			llm = start(out.resolve("test-llm.log"), "java", "-jar", jar.toString(), "test-llm", "--port",
 					String.valueOf(llmPort), "--chunks", String.valueOf(CHUNKS));
-			String hubOpts = System.getenv().getOrDefault("HUB_JAVA_OPTS", "-XX:+UseSerialGC -Xmx256m -Xss512k");
+			// Production settings by default: the JVM flags of the Dockerfile's ENTRYPOINT (between "java" and "-jar"),
+			// without the AOT cache file that only the image has.
+			String hubOpts = System.getenv("HUB_JAVA_OPTS");
+			if (hubOpts == null) {
+				var entrypoint = java.util.regex.Pattern.compile("(?ms)^ENTRYPOINT \\[(.*?)\\]")
+					.matcher(Files.readString(Path.of("Dockerfile")));
+				if (!entrypoint.find()) {
+					throw new IllegalStateException("no exec-form ENTRYPOINT in ./Dockerfile: set HUB_JAVA_OPTS");
+				}
+				List<String> flags = new ArrayList<>();
+				var word = java.util.regex.Pattern.compile("\"([^\"]*)\"").matcher(entrypoint.group(1));
+				while (word.find() && !word.group(1).equals("-jar")) {
+					if (word.group(1).startsWith("-") && !word.group(1).startsWith("-XX:SharedArchiveFile")) {
+						flags.add(word.group(1));
+					}
+				}
+				hubOpts = String.join(" ", flags);
+			}
+			System.out.println("hub JVM flags: " + hubOpts);
 			List<String> hubCommand = new ArrayList<>(List.of("java"));
 			hubCommand.addAll(List.of(hubOpts.trim().split("\\s+")));
 			hubCommand.addAll(List.of("-Dserver.port=" + hubPort, "-Dserver.address=127.0.0.1",
@@ -101,12 +119,16 @@ public class Bench {
 			awaitHealthy(llmUrl + "/v1/models");
 			awaitHealthy(hubUrl + "/health");
 			double startupMs = (System.nanoTime() - hubStart) / 1e6;
-			System.out.printf(Locale.ROOT, "hub started: /health 200 after %.0f ms (process start to first 200)%n",
-					startupMs);
+			// The JVM's CPU time until then (all threads, JIT included) says more than wall time on a busy machine.
+			long startupCpuMs = cpuTicks(hub) * 10;
+			System.out.printf(Locale.ROOT,
+					"hub started: /health 200 after %.0f ms (process start to first 200), %d ms of CPU, rss %d MiB%n",
+					startupMs, startupCpuMs, peakRssMiB(hub));
 			setUpRoom();
 			Map<String, Object> startup = new LinkedHashMap<>();
 			startup.put("scenario", "startup to /health 200");
 			startup.put("ms", Math.round(startupMs));
+			startup.put("cpuMs", startupCpuMs);
 			results.add(startup);
 
 			if (fanOutOnly) {
