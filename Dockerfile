@@ -37,11 +37,14 @@ COPY --chmod=755 docker/healthcheck /app/healthcheck
 # Spring Boot reads ./config/application.yml (here /app/config) on start: mount a directory there to configure.
 RUN mkdir -p /app/config
 # Headless hub on every interface of the container; demo room off unless asked for; nothing written to /app;
-# no JLine warning about the missing terminal.
+# no JLine warning about the missing terminal; event subscribers and in-flight request bodies bounded to what the
+# 88 MiB heap below holds (raise them with -Xmx, docs/operations.md).
 ENV SERVER_ADDRESS=0.0.0.0 \
 	SERVER_PORT=3000 \
 	GAMBIARRA_CONSOLE_ENABLED=false \
 	GAMBIARRA_DEMO_ENABLED=false \
+	GAMBIARRA_EVENTS_MAX_SUBSCRIBERS=2000 \
+	GAMBIARRA_PROXY_BODY_MEMORY=24MB \
 	SPRING_SHELL_INTERACTIVE_ENABLED=false \
 	SPRING_SHELL_HISTORY_ENABLED=false \
 	LOGGING_LEVEL_ORG_JLINE=ERROR

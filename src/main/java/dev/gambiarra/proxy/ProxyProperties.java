@@ -6,6 +6,7 @@ import jakarta.validation.constraints.Min;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -17,11 +18,14 @@ import org.springframework.validation.annotation.Validated;
  * @param idleTimeout longest silence between two chunks of an upstream response
  * @param maxConnections pooled upstream connections, across all participants
  * @param maxIdleTime a pooled connection unused this long is closed
+ * @param bodyMemory heap for request bodies being relayed, all requests together (each body counts twice: as
+ * received and as sent); a request beyond it gets 503 with {@code Retry-After}, one body alone always passes
  */
 @Validated
 @ConfigurationProperties("gambiarra.proxy")
 public record ProxyProperties(@DefaultValue("5s") Duration connectTimeout,
 		@DefaultValue("300s") Duration firstByteTimeout, @DefaultValue("120s") Duration idleTimeout,
-		@DefaultValue("2048") @Min(1) int maxConnections, @DefaultValue("60s") Duration maxIdleTime) {
+		@DefaultValue("2048") @Min(1) int maxConnections, @DefaultValue("60s") Duration maxIdleTime,
+		@DefaultValue("32MB") DataSize bodyMemory) {
 
 }

@@ -75,9 +75,11 @@ class ProxyService {
 
 	private final ProxyMetrics metrics;
 
+	private final BodyMemory bodyMemory;
+
 	ProxyService(RoomAccess access, ParticipantRouter router, LoadBalancer balancer, UpstreamClient upstream,
 			EventBus events, JsonMapper json, LimitsProperties limits, RoutingProperties routing,
-			ProxyMetrics metrics) {
+			ProxyProperties proxy, ProxyMetrics metrics) {
 		this.access = access;
 		this.router = router;
 		this.balancer = balancer;
@@ -87,6 +89,7 @@ class ProxyService {
 		this.maxBodyBytes = (int) limits.maxBodySize().toBytes();
 		this.maxAttempts = routing.maxAttempts();
 		this.metrics = metrics;
+		this.bodyMemory = new BodyMemory(proxy.bodyMemory().toBytes());
 	}
 
 	/**
@@ -95,14 +98,12 @@ class ProxyService {
 	 */
 	Mono<Void> forward(String code, String operation, ServerWebExchange exchange) {
 		return this.access.enter(code, exchange)
-			.zipWith(readBody(exchange))
-			.flatMap((roomAndBody) -> {
-				Room room = roomAndBody.getT1();
-				ProxyRequest request = roomAndBody.getT2();
+			.flatMap((room) -> Mono.usingWhen(readBody(exchange), (body) -> {
+				ProxyRequest request = body.request();
 				Selection selection = this.router.select(room, request.model());
 				Call call = new Call(room, operation, request, RequestIds.of(exchange), exchange);
 				return attempt(call, selection, 1, new HashSet<>());
-			});
+			}, (body) -> Mono.fromRunnable(body.reservation()::release)));
 	}
 
 	/**
@@ -132,13 +133,25 @@ class ProxyService {
 		});
 	}
 
-	private Mono<ProxyRequest> readBody(ServerWebExchange exchange) {
+	/**
+	 * The whole body, bounded by {@code max-body-size}, parsed, and counted against the relay's body memory until
+	 * the request ends.
+	 */
+	private Mono<HeldBody> readBody(ServerWebExchange exchange) {
 		return DataBufferUtils.join(exchange.getRequest().getBody(), this.maxBodyBytes)
 			.map((buffer) -> {
 				try {
-					byte[] bytes = new byte[buffer.readableByteCount()];
-					buffer.read(bytes);
-					return ProxyRequest.parse(bytes, this.json);
+					int size = buffer.readableByteCount();
+					BodyMemory.Reservation reservation = this.bodyMemory.reserve(2L * size);
+					try {
+						byte[] bytes = new byte[size];
+						buffer.read(bytes);
+						return new HeldBody(ProxyRequest.parse(bytes, this.json), reservation);
+					}
+					catch (RuntimeException ex) {
+						reservation.release();
+						throw ex;
+					}
 				}
 				finally {
 					DataBufferUtils.release(buffer);
@@ -278,6 +291,10 @@ class ProxyService {
 		}
 		String message = root.getMessage();
 		return (message != null && !message.isBlank()) ? message : root.getClass().getSimpleName();
+	}
+
+	/** A parsed request body and the body memory it holds until the request ends. */
+	private record HeldBody(ProxyRequest request, BodyMemory.Reservation reservation) {
 	}
 
 	/** One proxied request, as read from the client. */

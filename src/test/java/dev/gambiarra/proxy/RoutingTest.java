@@ -234,6 +234,29 @@ class RoutingTest {
 	}
 
 	@Test
+	void largeBodiesBeyondTheBodyMemoryAnswer503WhileOthersAreServed() throws Exception {
+		String code = room();
+		join(code, "p", "m", alpha, Map.of("maxConcurrent", 10));
+		alpha.on("/v1/chat/completions", gated(Sinks.empty()));
+		String large = "x".repeat(9 * 1024 * 1024);
+		CompletableFuture<ResponseEntity<String>> held = chatLater(code, "p", large).toFuture();
+		await().until(() -> this.balancer.snapshot(code, "p").inFlight() == 1);
+		ResponseEntity<String> refused = chatLater(code, "p", large).block(Duration.ofSeconds(20));
+		assertThat(refused.getStatusCode()).as("2 x 9 MiB held + 2 x 9 MiB more > 32MB").isEqualTo(
+				HttpStatus.SERVICE_UNAVAILABLE);
+		assertThat(refused.getHeaders().getFirst("Retry-After")).isEqualTo("1");
+		assertThat(refused.getBody()).contains("\"code\":\"hub_busy\"");
+		CompletableFuture<ResponseEntity<String>> small = chatLater(code, "p", "small").toFuture();
+		await().until(() -> this.balancer.snapshot(code, "p").inFlight() == 2);
+		this.gates.forEach(Sinks.Empty::tryEmitEmpty);
+		assertThat(held.get(20, TimeUnit.SECONDS).getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(small.get(10, TimeUnit.SECONDS).getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(chatLater(code, "p", large).block(Duration.ofSeconds(20)).getStatusCode())
+			.as("the memory of finished requests is given back")
+			.isEqualTo(HttpStatus.OK);
+	}
+
+	@Test
 	void aQueuedRequestWhoseClientLeavesLeavesTheQueue() throws Exception {
 		String code = room();
 		join(code, "p", "m", alpha, Map.of("maxConcurrent", 1));
