@@ -160,7 +160,7 @@ public class Bench {
 		compare("stream 64 chunks c=1", true, 1, rounds, round);
 		compare("stream 64 chunks c=64", true, 64, rounds, round);
 		compare("non-stream c=256", false, 256, rounds, round);
-		chunkRelay(quick ? 1 : 3, quick ? 16 : 64);
+		chunkRelay(3, 16);
 		slowStreams(quick ? 200 : 1000);
 		fanOut(quick ? 200 : 1000, quick ? 5 : 20, false);
 		fanOut(quick ? 200 : 1000, quick ? 5 : 20, true);
