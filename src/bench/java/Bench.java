@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * content, [DONE]) and reports p50/p99 time to first chunk and total, requests/s, chunks/s, hub CPU per request and
  * hub peak RSS. A run with any error is reported as failed.
  *
- * Usage: java src/bench/java/Bench.java <jar> [quick|fanout]  (the `bench` Maven profile does this after packaging).
+ * Usage: java src/bench/java/Bench.java <jar> [quick|fanout|relay]  (the `bench` Maven profile does this after
+ * packaging). {@code relay} runs only the per-chunk relay timing.
  * {@code quick} is a short smoke run; {@code fanout} runs only the SSE fan-out (two unrecorded passes first). With
  * the environment variable BENCH_THREADS set, the fan-out also prints CPU per thread of the hub and of this process
  * during the recorded pass, and each event's p50/max delay.
@@ -75,12 +76,13 @@ public class Bench {
 
 	public static void main(String[] args) throws Exception {
 		if (args.length < 1) {
-			System.err.println("usage: java Bench.java <gambiarra.jar> [quick|fanout]");
+			System.err.println("usage: java Bench.java <gambiarra.jar> [quick|fanout|relay]");
 			System.exit(2);
 		}
 		Path jar = Path.of(args[0]);
 		quick = args.length > 1 && args[1].equals("quick");
 		boolean fanOutOnly = args.length > 1 && args[1].equals("fanout");
+		boolean relayOnly = args.length > 1 && args[1].equals("relay");
 		Path out = Path.of("target", "bench");
 		Files.createDirectories(out);
 		try {
@@ -131,7 +133,13 @@ public class Bench {
 			startup.put("cpuMs", startupCpuMs);
 			results.add(startup);
 
-			if (fanOutOnly) {
+			if (relayOnly) {
+				// Just the per-chunk relay time, after one unrecorded pass.
+				chunkRelay(1, 16);
+				results.remove(results.size() - 1);
+				chunkRelay(3, 16);
+			}
+			else if (fanOutOnly) {
 				// Just the fan-out, after a first unrecorded pass that warms up the hub's event path.
 				fanOut(1000, 20, false);
 				fanOut(1000, 20, false);
@@ -244,27 +252,69 @@ public class Bench {
 		}
 	}
 
+	/**
+	 * {@code count} stamped streams started together on raw sockets read by one selector thread (the JDK client's own
+	 * queueing would otherwise dominate the tail); every stream is checked: 32 ordered content chunks, a stamp before
+	 * every event, {@code [DONE]} last.
+	 */
 	static List<Long> stampedBurst(String url, String model, int count, String extra, Round round) throws Exception {
-		String body = chatBody(true, extra).replace("MODEL", model);
-		ConcurrentLinkedQueue<Long> transits = new ConcurrentLinkedQueue<>();
-		List<CompletableFuture<Void>> all = new ArrayList<>();
-		for (int i = 0; i < count; i++) {
-			StreamCheck check = new StreamCheck(System.nanoTime(), transits);
-			all.add(HTTP.sendAsync(post(url, body), HttpResponse.BodyHandlers.fromLineSubscriber(check))
-				.handle((response, error) -> {
-					String problem = (error != null) ? error.toString()
-							: (response.statusCode() != 200) ? "status " + response.statusCode() : check.problem(32);
-					if (problem == null && check.stamped != check.dataLines) {
-						problem = check.stamped + " stamps for " + check.dataLines + " events";
-					}
-					if (problem != null) {
-						fail(round, "stamped stream " + url + ": " + problem);
-					}
-					return null;
-				}));
+		URI uri = URI.create(url);
+		byte[] body = chatBody(true, extra).replace("MODEL", model).getBytes(StandardCharsets.UTF_8);
+		byte[] head = ("POST " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+				+ "\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nContent-Length: "
+				+ body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+		byte[] request = new byte[head.length + body.length];
+		System.arraycopy(head, 0, request, 0, head.length);
+		System.arraycopy(body, 0, request, head.length, body.length);
+		List<Long> transits = Collections.synchronizedList(new ArrayList<>());
+		long[] stamp = new long[count];
+		int[] events = new int[count];
+		int[] stamped = new int[count];
+		int[] content = new int[count];
+		boolean[] done = new boolean[count];
+		java.util.Arrays.fill(stamp, -1);
+		FrameHandler handler = new FrameHandler() {
+
+			@Override
+			public void comment(SseReaders.Reader reader, String text) {
+				if (text.startsWith(": sent-us ")) {
+					stamp[reader.index] = Long.parseLong(text.substring(10).trim());
+				}
+			}
+
+			@Override
+			public void frame(SseReaders.Reader reader, String event, String data) {
+				int i = reader.index;
+				if (stamp[i] >= 0) {
+					transits.add(epochMicros() - stamp[i]);
+					stamp[i] = -1;
+					stamped[i]++;
+				}
+				events[i]++;
+				if (data.equals("[DONE]")) {
+					done[i] = true;
+				}
+				else if (data.contains("\"content\":\"") && !data.contains("\"content\":\"\"")) {
+					content[i]++;
+				}
+			}
+
+		};
+		try (SseReaders readers = SseReaders.open(uri, request, count, 1, handler)) {
+			if (!readers.awaitFinished(Duration.ofSeconds(60))) {
+				fail(round, "stamped streams " + url + ": not all ended within 60 s");
+			}
+			readers.problems().forEach((problem) -> fail(round, "stamped stream " + url + ": " + problem));
 		}
-		CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
-		return new ArrayList<>(transits);
+		synchronized (transits) {
+			for (int i = 0; i < count; i++) {
+				if (!done[i] || content[i] != 32 || stamped[i] != events[i]) {
+					fail(round, "stamped stream " + url + ": done " + done[i] + ", " + content[i] + " content chunks, "
+							+ stamped[i] + " stamps for " + events[i] + " events");
+				}
+			}
+			return new ArrayList<>(transits);
+		}
 	}
 
 	/** Wall-clock microseconds since the epoch, as the test LLM stamps them. */
@@ -400,8 +450,16 @@ public class Bench {
 
 		private volatile boolean closed;
 
-		private SseReaders(Selector selector, int count, int events) {
+		/** Counts down as each response ends (its last, empty chunk). */
+		private final CountDownLatch finished;
+
+		/** Frames and comments go here instead of the fan-out bookkeeping when set. */
+		private final FrameHandler handler;
+
+		private SseReaders(Selector selector, int count, int events, FrameHandler handler) {
 			this.selector = selector;
+			this.handler = handler;
+			this.finished = new CountDownLatch(count);
 			this.readers = new Reader[count];
 			this.arrivals = new long[count][events];
 			this.connected = new CountDownLatch(count);
@@ -414,9 +472,15 @@ public class Bench {
 		}
 
 		static SseReaders open(URI base, String path, int count, int events) throws IOException {
-			SseReaders readers = new SseReaders(Selector.open(), count, events);
 			byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
 					+ "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+			return open(base, request, count, events, null);
+		}
+
+		/** {@code count} connections each sending {@code request} and reading its SSE answer. */
+		static SseReaders open(URI base, byte[] request, int count, int events, FrameHandler handler)
+				throws IOException {
+			SseReaders readers = new SseReaders(Selector.open(), count, events, handler);
 			InetSocketAddress address = new InetSocketAddress(base.getHost(), base.getPort());
 			for (int i = 0; i < count; i++) {
 				SocketChannel channel = SocketChannel.open();
@@ -514,7 +578,21 @@ public class Bench {
 			}
 		}
 
+		boolean awaitFinished(Duration timeout) throws InterruptedException {
+			return this.finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+
+		void onComment(Reader reader, String text) {
+			if (this.handler != null) {
+				this.handler.comment(reader, text);
+			}
+		}
+
 		void onFrame(Reader reader, String event, String data, long now) {
+			if (this.handler != null) {
+				this.handler.frame(reader, event, data);
+				return;
+			}
 			if (event.equals("connected")) {
 				if (!data.startsWith("{\"clientId\":\"")) {
 					this.problems.add("connected frame without clientId: " + clip(data));
@@ -614,6 +692,9 @@ public class Bench {
 								this.chunkLeft = Long.parseLong((semicolon < 0) ? size : size.substring(0, semicolon),
 										16);
 								this.state = (this.chunkLeft == 0) ? 4 : 2;
+								if (this.chunkLeft == 0) {
+									owner.finished.countDown();
+								}
 							}
 							else {
 								this.chunkSize.append((char) b);
@@ -654,6 +735,9 @@ public class Bench {
 					this.event = "";
 					this.data.setLength(0);
 				}
+				else if (text.startsWith(":")) {
+					owner.onComment(this, text);
+				}
 				else if (text.startsWith("event:")) {
 					this.event = text.substring(6).strip();
 				}
@@ -663,6 +747,15 @@ public class Bench {
 			}
 
 		}
+
+	}
+
+	/** What a non-fan-out use of {@link SseReaders} does with each frame and comment (on the selector thread). */
+	interface FrameHandler {
+
+		void frame(SseReaders.Reader reader, String event, String data);
+
+		void comment(SseReaders.Reader reader, String text);
 
 	}
 
@@ -790,31 +883,12 @@ public class Bench {
 
 		boolean afterDone;
 
-		final ConcurrentLinkedQueue<Long> transits;
-
-		long sentMicros = -1;
-
-		int stamped;
-
 		StreamCheck(long start) {
-			this(start, null);
-		}
-
-		StreamCheck(long start, ConcurrentLinkedQueue<Long> transits) {
 			this.start = start;
-			this.transits = transits;
 		}
 
 		@Override
 		public void onNext(String line) {
-			if (this.transits != null && line.startsWith(": sent-us ")) {
-				this.sentMicros = Long.parseLong(line.substring(10).trim());
-			}
-			else if (line.startsWith("data:") && this.sentMicros >= 0) {
-				this.transits.add(epochMicros() - this.sentMicros);
-				this.sentMicros = -1;
-				this.stamped++;
-			}
 			if (line.startsWith("data:")) {
 				if (this.dataLines++ == 0) {
 					this.firstChunkAt = System.nanoTime();
