@@ -20,19 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class HeartbeatTest {
 
-	private static final EventAccess OPEN = new EventAccess() {
-
-		@Override
-		public Mono<Void> checkRoom(String code, ServerWebExchange exchange) {
-			return Mono.empty();
-		}
-
-		@Override
-		public Mono<Void> checkHub(ServerWebExchange exchange) {
-			return Mono.empty();
-		}
-
-	};
+	private static final EventAccess OPEN = OpenEventAccess.INSTANCE;
 
 	private static EventsProperties bind(Map<String, String> properties) {
 		return new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate("gambiarra.events",

@@ -91,7 +91,7 @@ class SharedFramesTest extends ObservedHubTest {
 	void everyStreamSendsTheSameSharedFrameWithoutCopyingIt() {
 		EventsProperties properties = new EventsProperties(Duration.ofSeconds(15), 8, 100);
 		EventBus localBus = new EventBus(properties);
-		EventsController controller = new EventsController(localBus, properties, new OpenAccess(), JsonMapper.shared());
+		EventsController controller = new EventsController(localBus, properties, OpenEventAccess.INSTANCE, JsonMapper.shared());
 		List<ByteBuffer> frames = new CopyOnWriteArrayList<>();
 		List<Disposable> streams = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
@@ -126,20 +126,6 @@ class SharedFramesTest extends ObservedHubTest {
 			}
 			seen.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
 		}
-	}
-
-	private static final class OpenAccess implements EventAccess {
-
-		@Override
-		public Mono<Void> checkRoom(String code, ServerWebExchange exchange) {
-			return Mono.empty();
-		}
-
-		@Override
-		public Mono<Void> checkHub(ServerWebExchange exchange) {
-			return Mono.empty();
-		}
-
 	}
 
 }
