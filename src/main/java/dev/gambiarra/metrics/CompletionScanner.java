@@ -1,9 +1,12 @@
 package dev.gambiarra.metrics;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
+
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.NettyDataBuffer;
 
 /**
  * A cheap, incremental look at an OpenAI-style answer as its bytes go by, for metrics only. It reads each relayed
@@ -44,6 +47,11 @@ public final class CompletionScanner {
 
 	private final byte[] key = new byte[MAX_KEY];
 
+	private final ByteProcessor processor = (value) -> {
+		next(value);
+		return true;
+	};
+
 	private int keyLength;
 
 	private boolean inString;
@@ -69,15 +77,15 @@ public final class CompletionScanner {
 	 */
 	public boolean scan(DataBuffer buffer) {
 		int before = this.contentValues;
-		// Views of the readable bytes (no copy): a plain loop over a ByteBuffer costs far less per byte than
-		// DataBuffer.getByte, which checks the index and the reference count on every call.
-		try (DataBuffer.ByteBufferIterator views = buffer.readableByteBuffers()) {
-			while (views.hasNext()) {
-				ByteBuffer view = views.next();
-				int end = view.limit();
-				for (int i = view.position(); i < end; i++) {
-					next(view.get(i));
-				}
+		if (buffer instanceof NettyDataBuffer netty) {
+			// Netty's own loop over the readable bytes: no per-byte index and reference-count checks, no view objects.
+			ByteBuf bytes = netty.getNativeBuffer();
+			bytes.forEachByte(bytes.readerIndex(), bytes.readableBytes(), this.processor);
+		}
+		else {
+			int end = buffer.writePosition();
+			for (int i = buffer.readPosition(); i < end; i++) {
+				next(buffer.getByte(i));
 			}
 		}
 		return this.contentValues != before;

@@ -26,10 +26,11 @@ class RelayRoutes {
 
 	@Bean
 	RouterFunction<ServerResponse> relayRouter(ProxyService proxy) {
+		// Flat, not nested under /rooms/{code}/v1: a nested route copies the request's attributes on every match.
 		return RouterFunctions.route()
-			.path("/rooms/{code}/v1", (v1) -> v1.route(path("/chat/completions"), relay(proxy, "chat/completions"))
-				.route(path("/completions"), relay(proxy, "completions"))
-				.route(path("/embeddings"), relay(proxy, "embeddings")))
+			.route(path("/rooms/{code}/v1/chat/completions"), relay(proxy, "chat/completions"))
+			.route(path("/rooms/{code}/v1/completions"), relay(proxy, "completions"))
+			.route(path("/rooms/{code}/v1/embeddings"), relay(proxy, "embeddings"))
 			.build();
 	}
 
