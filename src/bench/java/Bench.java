@@ -850,7 +850,7 @@ public class Bench {
 
 	static CompletableFuture<Void> streamOnce(String url, String body, Round round, int expectedContentChunks) {
 		long start = System.nanoTime();
-		StreamCheck check = new StreamCheck(start);
+		StreamCheck check = new StreamCheck();
 		return HTTP.sendAsync(post(url, body), HttpResponse.BodyHandlers.fromLineSubscriber(check))
 			.handle((response, error) -> {
 				long elapsed = System.nanoTime() - start;
@@ -871,8 +871,6 @@ public class Bench {
 	/** Checks one streamed answer: ordered content chunks, numbered by the test LLM, then [DONE]. */
 	static final class StreamCheck extends LineSink {
 
-		final long start;
-
 		long firstChunkAt;
 
 		int dataLines;
@@ -882,10 +880,6 @@ public class Bench {
 		boolean done;
 
 		boolean afterDone;
-
-		StreamCheck(long start) {
-			this.start = start;
-		}
 
 		@Override
 		public void onNext(String line) {

@@ -9,8 +9,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Encodes Server-Sent Events frames, byte for byte what Spring's SSE writer sends ({@code event:<type>},
  * {@code data:<json>}, blank line; a heartbeat is the comment {@code :heartbeat}), with the application's
- * {@link JsonMapper}. Frames live in read-only direct buffers: every stream writes its own view of the same bytes, so
- * nothing is copied per subscriber.
+ * {@link JsonMapper}. Frames live in read-only heap buffers: every stream writes its own view of the same bytes, so
+ * nothing is encoded per subscriber. (Not direct buffers: a JDK direct allocation can stall the publishing event loop
+ * when direct memory runs short.)
  */
 final class SseFrames {
 
@@ -20,7 +21,8 @@ final class SseFrames {
 
 	private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
 
-	static final ByteBuffer HEARTBEAT = direct(":heartbeat\n\n".getBytes(StandardCharsets.US_ASCII));
+	static final ByteBuffer HEARTBEAT = ByteBuffer.wrap(":heartbeat\n\n".getBytes(StandardCharsets.US_ASCII))
+		.asReadOnlyBuffer();
 
 	private final JsonMapper json;
 
@@ -47,7 +49,7 @@ final class SseFrames {
 				newLines++;
 			}
 		}
-		ByteBuffer frame = ByteBuffer.allocateDirect(EVENT.length + name.length + DATA.length + body.length
+		ByteBuffer frame = ByteBuffer.allocate(EVENT.length + name.length + DATA.length + body.length
 				+ newLines * (DATA.length - 1) + END.length);
 		frame.put(EVENT).put(name).put(DATA);
 		if (newLines == 0) {
@@ -66,10 +68,6 @@ final class SseFrames {
 		}
 		frame.put(END);
 		return frame.flip().asReadOnlyBuffer();
-	}
-
-	private static ByteBuffer direct(byte[] bytes) {
-		return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip().asReadOnlyBuffer();
 	}
 
 }

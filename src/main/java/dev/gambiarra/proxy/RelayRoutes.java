@@ -1,5 +1,6 @@
 package dev.gambiarra.proxy;
 
+import java.util.List;
 import java.util.Set;
 
 import reactor.core.publisher.Mono;
@@ -24,14 +25,17 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 @Configuration(proxyBeanMethods = false)
 class RelayRoutes {
 
+	/** The relayed OpenAI operations: the path after {@code /rooms/{code}/v1/}. */
+	static final List<String> OPERATIONS = List.of("chat/completions", "completions", "embeddings");
+
 	@Bean
 	RouterFunction<ServerResponse> relayRouter(ProxyService proxy) {
 		// Flat, not nested under /rooms/{code}/v1: a nested route copies the request's attributes on every match.
-		return RouterFunctions.route()
-			.route(path("/rooms/{code}/v1/chat/completions"), relay(proxy, "chat/completions"))
-			.route(path("/rooms/{code}/v1/completions"), relay(proxy, "completions"))
-			.route(path("/rooms/{code}/v1/embeddings"), relay(proxy, "embeddings"))
-			.build();
+		RouterFunctions.Builder routes = RouterFunctions.route();
+		for (String operation : OPERATIONS) {
+			routes.route(path("/rooms/{code}/v1/" + operation), relay(proxy, operation));
+		}
+		return routes.build();
 	}
 
 	/**

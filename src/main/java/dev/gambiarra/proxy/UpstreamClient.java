@@ -58,10 +58,6 @@ class UpstreamClient implements DisposableBean {
 		this.webClient = WebClient.builder().clientConnector(new ReactorClientHttpConnector(this.httpClient)).build();
 	}
 
-	WebClient webClient() {
-		return this.webClient;
-	}
-
 	/**
 	 * A POST to {@code {endpoint}/v1/{operation}} of {@code participant} with only the hub's own headers: JSON in,
 	 * SSE or JSON out, the request id, and the participant's api key if it registered one. Nothing of the client's

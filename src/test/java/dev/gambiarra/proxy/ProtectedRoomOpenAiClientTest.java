@@ -12,10 +12,9 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.models.Model;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -42,7 +41,8 @@ class ProtectedRoomOpenAiClientTest {
 
 	static final String PASSWORD = "sdk-room-password";
 
-	static FakeLlm upstream;
+	@RegisterExtension
+	static final FakeLlm upstream = FakeLlm.start();
 
 	@Autowired
 	WebTestClient webClient;
@@ -51,16 +51,6 @@ class ProtectedRoomOpenAiClientTest {
 	int port;
 
 	String code;
-
-	@BeforeAll
-	static void startUpstream() {
-		upstream = FakeLlm.start();
-	}
-
-	@AfterAll
-	static void stopUpstream() {
-		upstream.close();
-	}
 
 	@BeforeEach
 	void setUp() {

@@ -4,10 +4,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,7 +44,8 @@ class RoomSecurityTest {
 
 	static final String API_KEY = "sk-participant-secret-4242";
 
-	static FakeLlm upstream;
+	@RegisterExtension
+	static final FakeLlm upstream = FakeLlm.start();
 
 	@Autowired
 	WebTestClient client;
@@ -57,16 +57,6 @@ class RoomSecurityTest {
 	JsonMapper json;
 
 	HubClient hub;
-
-	@BeforeAll
-	static void startUpstream() {
-		upstream = FakeLlm.start();
-	}
-
-	@AfterAll
-	static void stopUpstream() {
-		upstream.close();
-	}
 
 	@BeforeEach
 	void setUp() {

@@ -1,4 +1,6 @@
-package dev.gambiarra.metrics;
+package dev.gambiarra.proxy;
+
+import java.util.List;
 
 import io.micrometer.observation.ObservationPredicate;
 
@@ -17,7 +19,9 @@ import org.springframework.http.server.reactive.observation.ServerRequestObserva
 @Configuration(proxyBeanMethods = false)
 class RelayObservations {
 
-	private static final String[] RELAY_SUFFIXES = { "/v1/chat/completions", "/v1/completions", "/v1/embeddings" };
+	private static final List<String> RELAY_SUFFIXES = RelayRoutes.OPERATIONS.stream()
+		.map((operation) -> "/v1/" + operation)
+		.toList();
 
 	@Bean
 	ObservationPredicate skipRelayedRequests() {
