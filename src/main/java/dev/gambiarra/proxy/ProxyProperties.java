@@ -16,7 +16,8 @@ import org.springframework.validation.annotation.Validated;
  * @param firstByteTimeout from sending the request to the upstream's response headers; generous, since a model may
  * have to load first
  * @param idleTimeout longest silence between two chunks of an upstream response
- * @param maxConnections pooled upstream connections, across all participants
+ * @param maxConnections pooled connections to each participant, split evenly over the event loops (each loop has
+ * its own pool, so a relay's upstream connection lives on the loop that serves its client)
  * @param maxIdleTime a pooled connection unused this long is closed
  * @param bodyMemory heap for request bodies being relayed, all requests together (each body counts twice: as
  * received and as sent); a request beyond it gets 503 with {@code Retry-After}, one body alone always passes

@@ -1,15 +1,19 @@
 package dev.gambiarra.proxy;
 
 import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.HttpHeaders;
@@ -32,30 +36,71 @@ class UpstreamClient implements DisposableBean {
 	private static final String ACCEPT_STREAM = MediaType.TEXT_EVENT_STREAM_VALUE + ", "
 			+ MediaType.APPLICATION_JSON_VALUE;
 
-	private final ConnectionProvider pool;
+	/** At most this much of one read is joined before it is passed on (a read is up to 64 KiB, often more). */
+	private static final int COALESCE_MAX_BYTES = 64 * 1024;
 
-	private final HttpClient httpClient;
+	private final ProxyProperties properties;
+
+	private final AddressGuard guard;
+
+	/** The shared pool: the agent provider's calls and relays started off an event loop. */
+	private final Pooled shared;
+
+	/** One pool per event loop, so a relay's upstream connection lives on the loop of the client's. */
+	private final Map<Thread, Pooled> perLoop = new ConcurrentHashMap<>();
+
+	private final int perLoopConnections;
 
 	private final WebClient webClient;
 
 	UpstreamClient(ProxyProperties properties, EndpointPolicy endpoints) {
-		this.pool = ConnectionProvider.builder("gambiarra-upstream")
-			.maxConnections(properties.maxConnections())
-			.pendingAcquireMaxCount(-1)
-			.pendingAcquireTimeout(properties.connectTimeout().plusSeconds(5))
-			.maxIdleTime(properties.maxIdleTime())
-			.build();
-		long idleMillis = properties.idleTimeout().toMillis();
-		AddressGuard guard = new AddressGuard(endpoints);
-		this.httpClient = HttpClient.create(this.pool)
-			.doOnChannelInit((observer, channel, remote) -> channel.pipeline().addFirst(AddressGuard.NAME, guard))
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
-			.responseTimeout(properties.firstByteTimeout())
-			.doOnResponse((response, connection) -> connection
-				.addHandlerLast("gambiarra-idle", new ReadTimeoutHandler(idleMillis, TimeUnit.MILLISECONDS)));
+		this.properties = properties;
+		this.guard = new AddressGuard(endpoints);
+		this.shared = pooled("gambiarra-upstream", properties.maxConnections());
+		int loops = Math.max(1, LoopResources.DEFAULT_IO_WORKER_COUNT);
+		this.perLoopConnections = Math.max(1, (properties.maxConnections() + loops - 1) / loops);
 		// A plain builder on purpose: Boot's adds an observation per exchange (http.client.requests tagged by each
 		// participant's URI), which costs more than the relay itself; the hub measures upstream calls in metrics/.
-		this.webClient = WebClient.builder().clientConnector(new ReactorClientHttpConnector(this.httpClient)).build();
+		this.webClient = WebClient.builder()
+			.clientConnector(new ReactorClientHttpConnector(this.shared.client()))
+			.build();
+	}
+
+	private Pooled pooled(String name, int maxConnections) {
+		ConnectionProvider pool = ConnectionProvider.builder(name)
+			.maxConnections(maxConnections)
+			.pendingAcquireMaxCount(-1)
+			.pendingAcquireTimeout(this.properties.connectTimeout().plusSeconds(5))
+			.maxIdleTime(this.properties.maxIdleTime())
+			.build();
+		long idleMillis = this.properties.idleTimeout().toMillis();
+		HttpClient client = HttpClient.create(pool)
+			.doOnChannelInit((observer, channel, remote) -> channel.pipeline().addFirst(AddressGuard.NAME, this.guard))
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.properties.connectTimeout().toMillis())
+			.responseTimeout(this.properties.firstByteTimeout())
+			.doOnResponse((response, connection) -> connection
+				.addHandlerLast("gambiarra-idle", new ReadTimeoutHandler(idleMillis, TimeUnit.MILLISECONDS))
+				.addHandlerLast(ReadCoalescer.NAME, new ReadCoalescer(COALESCE_MAX_BYTES)));
+		return new Pooled(pool, client);
+	}
+
+	/**
+	 * The client for a relay started on the current thread. On an event loop (where the server reads requests),
+	 * that loop's own pool: Reactor Netty opens a connection on the loop that asks for it, so the request, the
+	 * answer and its relay to the client all stay on one thread. With one shared pool, a loop would take any idle
+	 * connection, and every answer read on another loop would cross threads (a task and a wake-up each time).
+	 */
+	private HttpClient relayClient() {
+		Thread loop = Thread.currentThread();
+		if (!(loop instanceof FastThreadLocalThread)) {
+			return this.shared.client();
+		}
+		Pooled pooled = this.perLoop.get(loop);
+		if (pooled == null) {
+			pooled = this.perLoop.computeIfAbsent(loop,
+					(key) -> pooled("gambiarra-upstream-" + this.perLoop.size(), this.perLoopConnections));
+		}
+		return pooled.client();
 	}
 
 	/**
@@ -83,7 +128,7 @@ class UpstreamClient implements DisposableBean {
 	 */
 	HttpClient.ResponseReceiver<?> relay(Participant participant, String operation, String requestId, boolean stream,
 			byte[] payload) {
-		return this.httpClient.post()
+		return relayClient().post()
 			.uri(URI.create(participant.endpoint() + "/v1/" + operation))
 			.send((request, outbound) -> {
 				request.header(HttpHeaderNames.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
@@ -100,7 +145,11 @@ class UpstreamClient implements DisposableBean {
 
 	@Override
 	public void destroy() {
-		this.pool.dispose();
+		this.shared.pool().dispose();
+		this.perLoop.values().forEach((pooled) -> pooled.pool().dispose());
+	}
+
+	private record Pooled(ConnectionProvider pool, HttpClient client) {
 	}
 
 }

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every upstream connection is checked with the address DNS gave at connect time, not only at join. */
 class AddressGuardTest {
 
-	private static final EndpointPolicy POLICY = new EndpointPolicy(new SecurityProperties(
+	static final EndpointPolicy POLICY = new EndpointPolicy(new SecurityProperties(
 			List.of("169.254.0.0/16", "fe80::/10", "fd00:ec2::254/128"), List.of(), true, Duration.ofSeconds(1), 10,
 			Duration.ofMinutes(1), 100));
 
