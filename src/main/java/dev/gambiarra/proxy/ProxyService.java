@@ -211,6 +211,13 @@ class ProxyService {
 				else {
 					String type = answer.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
 					headers.set(HttpHeaders.CONTENT_TYPE, (type != null) ? type : MediaType.APPLICATION_JSON_VALUE);
+					// The body is relayed byte for byte, so the participant's length holds: the client gets a plain
+					// body instead of chunk frames (and a short upstream body ends in a closed connection, as it
+					// would have from the participant).
+					String length = answer.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+					if (length != null) {
+						headers.set(HttpHeaders.CONTENT_LENGTH, length);
+					}
 				}
 				// Each buffer as the connection read it: retained here, released by the server once written.
 				Flux<DataBuffer> body = content.retain()

@@ -77,6 +77,11 @@ class ProxyTest {
 			.isOk()
 			.expectHeader()
 			.valueEquals("X-Request-Id", "req-123")
+			.expectHeader()
+			.valueEquals("Content-Length",
+					String.valueOf(FakeLlm.completion("Hello from fake").getBytes(StandardCharsets.UTF_8).length))
+			.expectHeader()
+			.doesNotExist("Transfer-Encoding")
 			.expectBody()
 			.jsonPath("$.choices[0].message.content")
 			.isEqualTo("Hello from fake")
