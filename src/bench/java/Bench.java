@@ -38,8 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * content, [DONE]) and reports p50/p99 time to first chunk and total, requests/s, chunks/s, hub CPU per request and
  * hub peak RSS. A run with any error is reported as failed.
  *
- * Usage: java src/bench/java/Bench.java <jar> [quick|fanout|relay]  (the `bench` Maven profile does this after
- * packaging). {@code relay} runs only the per-chunk relay timing.
+ * Usage: java src/bench/java/Bench.java <jar> [quick|fanout|relay|slow|c1]  (the `bench` Maven profile does this after
+ * packaging). {@code relay} runs only the per-chunk relay timing, {@code slow} only the 1,000 slow streams (3 times),
+ * {@code c1} only the two single-client scenarios.
  * {@code quick} is a short smoke run; {@code fanout} runs only the SSE fan-out (two unrecorded passes first). With
  * the environment variable BENCH_THREADS set, the fan-out also prints CPU per thread of the hub and of this process
  * during the recorded pass, and each event's p50/max delay.
@@ -76,13 +77,15 @@ public class Bench {
 
 	public static void main(String[] args) throws Exception {
 		if (args.length < 1) {
-			System.err.println("usage: java Bench.java <gambiarra.jar> [quick|fanout|relay]");
+			System.err.println("usage: java Bench.java <gambiarra.jar> [quick|fanout|relay|slow|c1]");
 			System.exit(2);
 		}
 		Path jar = Path.of(args[0]);
 		quick = args.length > 1 && args[1].equals("quick");
 		boolean fanOutOnly = args.length > 1 && args[1].equals("fanout");
 		boolean relayOnly = args.length > 1 && args[1].equals("relay");
+		boolean slowOnly = args.length > 1 && args[1].equals("slow");
+		boolean singleOnly = args.length > 1 && args[1].equals("c1");
 		Path out = Path.of("target", "bench");
 		Files.createDirectories(out);
 		try {
@@ -138,6 +141,21 @@ public class Bench {
 				chunkRelay(1, 16);
 				results.remove(results.size() - 1);
 				chunkRelay(3, 16);
+			}
+			else if (singleOnly) {
+				// Just one client, after the full warm-up.
+				warmUp();
+				compare("non-stream c=1", false, 1, 3, Duration.ofSeconds(5));
+				compare("stream 64 chunks c=1", true, 1, 3, Duration.ofSeconds(5));
+			}
+			else if (slowOnly) {
+				// Just the 1,000 slow streams, three times after a short warm-up.
+				for (int i = 0; i < 3; i++) {
+					compare("stream 64 chunks c=64", true, 64, 1, Duration.ofSeconds(5));
+				}
+				for (int i = 0; i < 3; i++) {
+					slowStreams(1000);
+				}
 			}
 			else if (fanOutOnly) {
 				// Just the fan-out, after a first unrecorded pass that warms up the hub's event path.
