@@ -16,7 +16,7 @@ import dev.gambiarra.web.HubException;
 
 /**
  * The OpenAI-compatible model listing of a room: {@code GET /rooms/{code}/v1/models[/{id}]}. The relayed calls are
- * {@link RelayRoutes}.
+ * {@link RelayFilter}.
  */
 @RestController
 class OpenAiController {

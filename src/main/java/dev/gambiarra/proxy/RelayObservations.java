@@ -1,7 +1,5 @@
 package dev.gambiarra.proxy;
 
-import java.util.List;
-
 import io.micrometer.observation.ObservationPredicate;
 
 import org.springframework.context.annotation.Bean;
@@ -19,10 +17,6 @@ import org.springframework.http.server.reactive.observation.ServerRequestObserva
 @Configuration(proxyBeanMethods = false)
 class RelayObservations {
 
-	private static final List<String> RELAY_SUFFIXES = RelayRoutes.OPERATIONS.stream()
-		.map((operation) -> "/v1/" + operation)
-		.toList();
-
 	@Bean
 	ObservationPredicate skipRelayedRequests() {
 		return (name, context) -> !(context instanceof ServerRequestObservationContext server
@@ -30,19 +24,8 @@ class RelayObservations {
 	}
 
 	static boolean isRelay(ServerHttpRequest request) {
-		if (request.getMethod() != HttpMethod.POST) {
-			return false;
-		}
-		String path = request.getPath().value();
-		if (!path.startsWith("/rooms/")) {
-			return false;
-		}
-		for (String suffix : RELAY_SUFFIXES) {
-			if (path.endsWith(suffix)) {
-				return true;
-			}
-		}
-		return false;
+		return request.getMethod() == HttpMethod.POST
+				&& RelayFilter.match(request.getPath().pathWithinApplication().value()) != null;
 	}
 
 }
