@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
@@ -104,21 +105,13 @@ class UpstreamClient implements DisposableBean {
 	}
 
 	/**
-	 * A POST to {@code {endpoint}/v1/{operation}} of {@code participant} with only the hub's own headers: JSON in,
-	 * SSE or JSON out, the request id, and the participant's api key if it registered one. Nothing of the client's
-	 * request (its Authorization, a room password) is ever passed on.
+	 * A POST to {@code {endpoint}/v1/{operation}} of {@code participant} with only the {@link #hubHeaders hub's own
+	 * headers}, through WebClient (for callers that want its decoding and error statuses).
 	 */
 	WebClient.RequestBodySpec post(Participant participant, String operation, String requestId, boolean stream) {
 		return this.webClient.post()
-			.uri(URI.create(participant.endpoint() + "/v1/" + operation))
-			.headers((headers) -> {
-				headers.set(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE);
-				headers.set(HttpHeaders.ACCEPT, stream ? ACCEPT_STREAM : MediaType.APPLICATION_JSON_VALUE);
-				headers.set(RequestIds.HEADER, requestId);
-				if (participant.apiKey() != null) {
-					headers.setBearerAuth(participant.apiKey());
-				}
-			});
+			.uri(uri(participant, operation))
+			.headers((headers) -> hubHeaders(participant, requestId, stream, headers::set));
 	}
 
 	/**
@@ -128,19 +121,31 @@ class UpstreamClient implements DisposableBean {
 	 */
 	HttpClient.ResponseReceiver<?> relay(Participant participant, String operation, String requestId, boolean stream,
 			byte[] payload) {
-		return relayClient().post()
-			.uri(URI.create(participant.endpoint() + "/v1/" + operation))
-			.send((request, outbound) -> {
-				request.header(HttpHeaderNames.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
-					.header(HttpHeaderNames.ACCEPT, stream ? ACCEPT_STREAM : MediaType.APPLICATION_JSON_VALUE)
-					.header(RequestIds.HEADER, requestId)
-					.header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(payload.length));
-				if (participant.apiKey() != null) {
-					request.header(HttpHeaderNames.AUTHORIZATION, "Bearer " + participant.apiKey());
-				}
-				// A new wrapper per subscription: the client may send again on a fresh connection.
-				return outbound.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(payload)));
-			});
+		return relayClient().post().uri(uri(participant, operation)).send((request, outbound) -> {
+			hubHeaders(participant, requestId, stream, request::header);
+			request.header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(payload.length));
+			// A new wrapper per subscription: the client may send again on a fresh connection.
+			return outbound.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(payload)));
+		});
+	}
+
+	private static URI uri(Participant participant, String operation) {
+		return URI.create(participant.endpoint() + "/v1/" + operation);
+	}
+
+	/**
+	 * Every header a participant gets from the hub: JSON in, SSE or JSON out, the request id, and the participant's
+	 * api key if it registered one. Nothing of the client's request (its Authorization, a room password) is ever
+	 * passed on.
+	 */
+	private static void hubHeaders(Participant participant, String requestId, boolean stream,
+			BiConsumer<String, String> header) {
+		header.accept(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE);
+		header.accept(HttpHeaders.ACCEPT, stream ? ACCEPT_STREAM : MediaType.APPLICATION_JSON_VALUE);
+		header.accept(RequestIds.HEADER, requestId);
+		if (participant.apiKey() != null) {
+			header.accept(HttpHeaders.AUTHORIZATION, "Bearer " + participant.apiKey());
+		}
 	}
 
 	@Override
