@@ -11,9 +11,9 @@ import dev.gambiarra.web.HubException;
 
 /**
  * Reads a request's {@code model} field into a {@link Selection}: {@code *} or {@code any} means any online
- * participant, {@code model:NAME} an online participant serving NAME (both pooled: least busy wins and failover may
- * try another), anything else a participant id and, failing that, a model name. Which participant of the selection
- * serves is the {@link LoadBalancer}'s choice.
+ * participant, {@code model:NAME} an online participant serving NAME, anything else a participant id and, failing
+ * that, a model name. Every selection but an explicit participant id is pooled: least busy wins and failover may try
+ * another. Which participant of the selection serves is the {@link LoadBalancer}'s choice.
  */
 @Component
 class ParticipantRouter {
@@ -35,7 +35,8 @@ class ParticipantRouter {
 				}
 				return new Selection(false, byId.id(), null);
 			}
-			selection = new Selection(false, null, model);
+			// A bare model name picks a pool just as model:NAME does (the most common thing an OpenAI client sends).
+			selection = new Selection(true, null, model);
 		}
 		if (room.participants().stream().noneMatch(selection::matches)) {
 			throw noMatch();
@@ -49,8 +50,8 @@ class ParticipantRouter {
 
 	/**
 	 * The participants a request may go to.
-	 * @param pooled whether the client asked for "any of them" ({@code *}, {@code model:}): only then is failover
-	 * allowed
+	 * @param pooled whether the client asked for "any of them" ({@code *}, {@code model:NAME} or a bare model
+	 * name): only then is failover allowed
 	 * @param participantId an explicit participant, or {@code null}
 	 * @param model a model name the participant must serve, or {@code null}
 	 */

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -201,6 +202,10 @@ class ProxyService {
 				else {
 					lease.succeeded();
 				}
+				String type = answer.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+				if (status >= 400 && !UpstreamErrorBody.declaresJson(type)) {
+					return relayErrorBody(call, participant, status, content);
+				}
 				response.setStatusCode(HttpStatusCode.valueOf(status));
 				HttpHeaders headers = response.getHeaders();
 				if (stream && status >= 200 && status < 300) {
@@ -209,7 +214,6 @@ class ProxyService {
 					headers.set("X-Accel-Buffering", "no");
 				}
 				else {
-					String type = answer.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
 					headers.set(HttpHeaders.CONTENT_TYPE, (type != null) ? type : MediaType.APPLICATION_JSON_VALUE);
 					// The body is relayed byte for byte, so the participant's length holds: the client gets a plain
 					// body instead of chunk frames (and a short upstream body ends in a closed connection, as it
@@ -240,6 +244,29 @@ class ProxyService {
 						HubException failure = beforeFirstByte(room, participant, requestId, ex);
 						return (isConnectFailure(ex) && mayFailOver.getAsBoolean()) ? new Failover(failure) : failure;
 					});
+	}
+
+	/**
+	 * An upstream error answer without a JSON content type: passed through if it is JSON all the same, else the
+	 * hub's 502 in the OpenAI envelope (OpenAI clients cannot parse a plain-text or HTML error).
+	 */
+	private Mono<Void> relayErrorBody(Call call, Participant participant, int status, ByteBufFlux content) {
+		return UpstreamErrorBody.head(content).flatMap((head) -> {
+			if (UpstreamErrorBody.isJson(head, this.json)) {
+				ServerHttpResponse response = call.exchange().getResponse();
+				response.setStatusCode(HttpStatusCode.valueOf(status));
+				response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+				response.getHeaders().setContentLength(head.length);
+				return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(head)));
+			}
+			HubException failure = UpstreamErrorBody.unparseable(status, head);
+			if (status < 500) {
+				// A 5xx was announced already, before failover was considered.
+				this.events.publish(HubEvent.llmError(call.room().code(), participant.id(), failure.getMessage(),
+						call.requestId()));
+			}
+			return Mono.error(failure);
+		});
 	}
 
 	private void midStreamFailure(Room room, Participant participant, String requestId, Throwable ex) {

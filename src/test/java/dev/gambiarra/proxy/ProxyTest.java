@@ -132,6 +132,59 @@ class ProxyTest {
 	}
 
 	@Test
+	void upstreamErrorBodiesThatAreNotJsonBecomeA502InTheOpenAiEnvelope() {
+		String code = this.hub.createRoom("text errors").code();
+		this.hub.join(code, "p1", "m", upstream.endpoint());
+		upstream.on("/v1/chat/completions", (request, response) -> response.status(500)
+			.header("Content-Type", "text/plain")
+			.sendString(Flux.just("Internal Server Error:\n", "model runner crashed"))
+			.then());
+		for (boolean stream : List.of(false, true)) {
+			chat(code, Map.of("model", "p1", "stream", stream)).expectStatus()
+				.isEqualTo(502)
+				.expectHeader()
+				.contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+				.expectBody()
+				.jsonPath("$.error.message")
+				.isEqualTo("Failed to proxy request: upstream answered 500: Internal Server Error: model runner crashed")
+				.jsonPath("$.error.type")
+				.isEqualTo("api_error")
+				.jsonPath("$.error.code")
+				.isEqualTo("upstream_error");
+		}
+
+		String page = "<html><body>" + "x".repeat(10_000) + "</body></html>";
+		upstream.on("/v1/chat/completions", (request, response) -> response.status(404)
+			.header("Content-Type", "text/html")
+			.sendString(Flux.just(page))
+			.then());
+		chat(code, Map.of("model", "p1")).expectStatus()
+			.isEqualTo(502)
+			.expectBody()
+			.jsonPath("$.error.message")
+			.isEqualTo("Failed to proxy request: upstream answered 404: " + page.substring(0, 200));
+
+		upstream.on("/v1/chat/completions", (request, response) -> response.status(503).send().then());
+		chat(code, Map.of("model", "p1")).expectStatus()
+			.isEqualTo(502)
+			.expectBody()
+			.jsonPath("$.error.message")
+			.isEqualTo("Failed to proxy request: upstream answered 503");
+
+		upstream.on("/v1/chat/completions", (request, response) -> response.status(429)
+			.header("Content-Type", "text/plain")
+			.sendString(Flux.just("{\"error\":{\"message\":\"slow down\"}}"))
+			.then());
+		chat(code, Map.of("model", "p1")).expectStatus()
+			.isEqualTo(429)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_JSON)
+			.expectBody()
+			.jsonPath("$.error.message")
+			.isEqualTo("slow down");
+	}
+
+	@Test
 	void streamChunksReachTheClientBeforeTheUpstreamHasSentTheRest() {
 		String code = this.hub.createRoom("stream").code();
 		this.hub.join(code, "p1", "m", upstream.endpoint());

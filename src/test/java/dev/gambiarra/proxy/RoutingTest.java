@@ -308,6 +308,29 @@ class RoutingTest {
 	}
 
 	@Test
+	void aBareModelNameFailsOverLikeModelPrefixOnRefusedConnectionsAnd5xx() {
+		String code = room();
+		String closed = "http://127.0.0.1:" + freePort();
+		this.hub.join(code, Map.of("id", "gone", "nickname", "n", "model", "m", "endpoint", closed));
+		join(code, "b", "m", beta, Map.of());
+		for (int i = 0; i < 4; i++) {
+			chat(code, "m").expectStatus().isOk()
+				.expectBody().jsonPath("$.choices[0].message.content").isEqualTo("Hello from fake");
+		}
+		assertThat(count(beta)).as("every request ends on b, wherever it started").isEqualTo(4);
+
+		String other = room();
+		join(other, "a", "m", alpha, Map.of());
+		join(other, "b", "m", beta, Map.of());
+		alpha.on("/v1/chat/completions", (request, response) -> FakeLlm.json(response, 500, "{\"error\":\"a down\"}"));
+		for (int i = 0; i < 4; i++) {
+			chat(other, "m").expectStatus().isOk().expectBody().returnResult();
+		}
+		assertThat(count(alpha)).as("a was tried and failed over").isPositive();
+		assertThat(count(beta)).isEqualTo(8);
+	}
+
+	@Test
 	void anExplicitParticipantIsNeverFailedOverAndItsErrorPassesThrough() {
 		String code = room();
 		join(code, "a", "m", alpha, Map.of());
