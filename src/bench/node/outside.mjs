@@ -1,0 +1,377 @@
+// The hub's benchmark as a user meets it: the packaged jar started with `java -jar` (README) and with the Docker
+// image's JVM flags, a Node mock upstream (upstream.mjs, one write per SSE chunk) and an undici keep-alive load
+// generator in this process, DIRECT (client -> upstream) and VIA HUB (client -> hub room -> upstream) interleaved in
+// the same run. Nothing on the measured path is our Java code but the hub itself.
+//
+//   node src/bench/node/outside.mjs <gambiarra.jar> [full|quick]
+// Environment:
+//   BENCH_CONFIGS   hub set-ups to run, in order (default "default,image"):
+//                   default = `java -jar gambiarra.jar` with no flag (README), image = the Dockerfile's ENTRYPOINT
+//                   flags and ENV (without its AOT cache, which only the image build makes)
+//   BENCH_JAVA      the java binary (default: java on the PATH)
+//   BENCH_SCENARIOS a comma list of scenario names to run (default: all four)
+//   BENCH_HUB_ARGS  extra --name=value arguments for the hub (e.g. --logging.level.dev.gambiarra.requests=warn)
+//   BENCH_JAVA_OPTS extra JVM flags for the hub, after the set-up's own (e.g. -XX:StartFlightRecording=...)
+// Writes the table to stdout and everything to target/bench/outside.json; exits 1 if any response was wrong.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, openSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Pool, request as undiciRequest } from 'undici';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..', '..');
+const jar = process.argv[2] && path.resolve(process.argv[2]);
+const mode = process.argv[3] ?? 'full';
+if (!jar) {
+	console.error('usage: node outside.mjs <gambiarra.jar> [full|quick]');
+	process.exit(2);
+}
+const quick = mode === 'quick';
+const CHUNKS = 64;
+const settings = {
+	warmupMs: quick ? 15_000 : 60_000,
+	// Short rounds, many of them, DIRECT and VIA in turn: a shared machine's noise falls on both alike.
+	rounds: quick ? 4 : 10,
+	roundMs: quick ? 1_500 : 2_000,
+	coldRequests: 1_000,
+};
+const SCENARIOS = [
+	{ name: 'non-stream c=1', c: 1, stream: false },
+	{ name: 'stream 64 chunks c=1', c: 1, stream: true },
+	{ name: 'stream 64 chunks c=64', c: 64, stream: true },
+	{ name: 'non-stream c=256', c: 256, stream: false },
+].filter((s) => !process.env.BENCH_SCENARIOS || process.env.BENCH_SCENARIOS.split(',').includes(s.name));
+const configs = (process.env.BENCH_CONFIGS ?? 'default,image').split(',').filter(Boolean);
+const java = process.env.BENCH_JAVA ?? 'java';
+const outDir = path.join(root, 'target', 'bench');
+mkdirSync(outDir, { recursive: true });
+
+/** The Docker image's JVM flags (its ENTRYPOINT, without the AOT cache) and its GAMBIARRA_ environment. */
+function imageSetup() {
+	const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+	const entry = dockerfile.slice(dockerfile.lastIndexOf('ENTRYPOINT'));
+	const flags = [...entry.matchAll(/"(-X[^"]+)"/g)].map((m) => m[1]).filter((f) => !f.includes('SharedArchiveFile'));
+	const env = {};
+	for (const m of dockerfile.matchAll(/^\s*(?:ENV\s+)?(GAMBIARRA_[A-Z_]+|SPRING_[A-Z_]+|LOGGING_[A-Z_]+)=(\S+?)\s*\\?$/gm)) {
+		env[m[1]] = m[2];
+	}
+	delete env.GAMBIARRA_CONSOLE_ENABLED;
+	delete env.GAMBIARRA_DEMO_ENABLED;
+	return { flags, env };
+}
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function startUpstream() {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [path.join(here, 'upstream.mjs'), '--chunks', String(CHUNKS)],
+			{ stdio: ['ignore', 'pipe', 'inherit'] });
+		child.once('error', reject);
+		child.stdout.once('data', (line) => resolve({ child, port: JSON.parse(line.toString()).port }));
+	});
+}
+
+async function startHub(config) {
+	const port = await freePort();
+	// "image+--name=value+-Xflag": a set-up with more hub arguments / JVM flags, for A/B runs of one change.
+	const [base, ...more] = config.split('+');
+	const setup = base === 'image' ? imageSetup() : { flags: [], env: {} };
+	setup.flags.push(...more.filter((arg) => !arg.startsWith('--')));
+	const extra = [...(process.env.BENCH_HUB_ARGS ?? '').split(' ').filter(Boolean),
+		...more.filter((arg) => arg.startsWith('--'))];
+	const javaOpts = (process.env.BENCH_JAVA_OPTS ?? '').split(' ').filter(Boolean);
+	const args = [...setup.flags, ...javaOpts, '-jar', jar, `--server.port=${port}`, '--server.address=127.0.0.1',
+		'--gambiarra.demo.enabled=false', '--gambiarra.console.enabled=false', ...extra];
+	// The hub's stdout goes through a pipe to another process that writes it down, as a container runtime's log
+	// driver or a terminal reads it: each line the hub logs costs what it costs users.
+	const logName = `outside-hub-${configs.indexOf(config)}.log`;
+	const log = openSync(path.join(outDir, logName), 'w');
+	const reader = spawn('cat', [], { stdio: ['pipe', log, log] });
+	const started = performance.now();
+	const child = spawn(java, args, { cwd: outDir, stdio: ['ignore', reader.stdin, reader.stdin],
+		env: { ...process.env, ...setup.env } });
+	child.once('exit', () => reader.stdin.end());
+	const origin = `http://127.0.0.1:${port}`;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`hub exited with ${child.exitCode}, see ${outDir}/${logName}`);
+		try {
+			const res = await undiciRequest(origin + '/health');
+			await res.body.dump();
+			if (res.statusCode === 200) break;
+		}
+		catch { /* not listening yet */ }
+		if (performance.now() - started > 120_000) throw new Error('hub did not start within 120 s');
+		await sleep(50);
+	}
+	return { child, origin, config, flags: setup.flags, startupMs: performance.now() - started };
+}
+
+async function json(method, url, body) {
+	const res = await undiciRequest(url, { method, headers: { 'content-type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body) });
+	const text = await res.body.text();
+	if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${text}`);
+	return JSON.parse(text);
+}
+
+/** A room with the upstream joined as the original's clients join: no maxConcurrent, no extras. */
+async function joinRoom(hub, upstreamPort) {
+	const { room } = await json('POST', hub.origin + '/rooms', { name: 'bench' });
+	await json('POST', `${hub.origin}/rooms/${room.code}/join`, { id: 'bench-upstream', nickname: 'bench',
+		model: 'bench-model', endpoint: `http://127.0.0.1:${upstreamPort}` });
+	return room.code;
+}
+
+/** User and system CPU time of a process so far, in clock ticks (1/100 s). */
+function cpuTicks(pid) {
+	const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+	return { user: Number(fields[11]), sys: Number(fields[12]) };
+}
+
+/** CPU ticks per thread name (digits folded: "reactor-http-epoll-1" and "-2" count together). */
+function threadTicks(pid) {
+	const byName = {};
+	for (const task of readdirSync(`/proc/${pid}/task`)) {
+		try {
+			const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+			const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+/g, 'N');
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			byName[name] = (byName[name] ?? 0) + Number(fields[11]) + Number(fields[12]);
+		}
+		catch { /* the thread ended */ }
+	}
+	return byName;
+}
+
+function peakRssMiB(pid) {
+	const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM'));
+	return Number(line.split(/\s+/)[1]) / 1024;
+}
+
+function payload(stream) {
+	return JSON.stringify({ model: 'bench-model', stream,
+		messages: [{ role: 'user', content: 'Say something sixty-four tokens long.' }] });
+}
+
+/** A target: one keep-alive pool per concurrency, reused across rounds as a long-running client would. */
+class Target {
+
+	constructor(name, origin, pathname) {
+		this.name = name;
+		this.origin = origin;
+		this.path = pathname;
+		this.pools = new Map();
+	}
+
+	pool(c) {
+		if (!this.pools.has(c)) {
+			this.pools.set(c, new Pool(this.origin, { connections: c, pipelining: 1, keepAliveTimeout: 600_000,
+				keepAliveMaxTimeout: 600_000, headersTimeout: 60_000, bodyTimeout: 60_000 }));
+		}
+		return this.pools.get(c);
+	}
+
+	async close() {
+		await Promise.all([...this.pools.values()].map((p) => p.close()));
+	}
+
+}
+
+function check(scenario, status, text) {
+	if (status !== 200) return `status ${status}: ${text.slice(0, 200)}`;
+	if (scenario.stream) {
+		const events = text.split('\n\n').filter(Boolean);
+		if (events.length !== CHUNKS + 2) return `${events.length} events, expected ${CHUNKS + 2}`;
+		if (events[events.length - 1] !== 'data: [DONE]') return 'no [DONE] at the end';
+		return null;
+	}
+	const body = JSON.parse(text);
+	return body.usage?.completion_tokens === CHUNKS ? null : 'no usage';
+}
+
+/** Requests back to back from c clients, for durationMs or until count requests were made. */
+async function drive(target, scenario, { durationMs = Infinity, count = Infinity }) {
+	const pool = target.pool(scenario.c);
+	const body = payload(scenario.stream);
+	const totals = [];
+	const firsts = [];
+	const errors = [];
+	const started = performance.now();
+	const end = started + durationMs;
+	let issued = 0;
+	async function client() {
+		while (performance.now() < end && issued < count) {
+			issued++;
+			const t0 = performance.now();
+			let first = 0;
+			try {
+				const res = await pool.request({ path: target.path, method: 'POST', body,
+					headers: { 'content-type': 'application/json' } });
+				let text = '';
+				for await (const part of res.body) {
+					if (first === 0) first = performance.now();
+					text += part;
+				}
+				const t1 = performance.now();
+				const problem = check(scenario, res.statusCode, text);
+				if (problem) errors.push(problem);
+				else {
+					totals.push(t1 - t0);
+					firsts.push(first - t0);
+				}
+			}
+			catch (ex) {
+				errors.push(String(ex.message ?? ex));
+			}
+		}
+	}
+	await Promise.all(Array.from({ length: scenario.c }, client));
+	return { totals, firsts, errors, elapsedMs: performance.now() - started };
+}
+
+function percentile(sorted, p) {
+	if (sorted.length === 0) return NaN;
+	return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+function summary(samples) {
+	const totals = samples.flatMap((s) => s.totals).sort((a, b) => a - b);
+	const firsts = samples.flatMap((s) => s.firsts).sort((a, b) => a - b);
+	const elapsed = samples.reduce((sum, s) => sum + s.elapsedMs, 0);
+	return {
+		requests: totals.length,
+		errors: samples.reduce((sum, s) => sum + s.errors.length, 0),
+		firstErrors: [...new Set(samples.flatMap((s) => s.errors))].slice(0, 3),
+		p50: percentile(totals, 0.5), p99: percentile(totals, 0.99),
+		mean: totals.reduce((a, b) => a + b, 0) / Math.max(1, totals.length),
+		firstP50: percentile(firsts, 0.5),
+		rps: totals.length / (elapsed / 1000),
+	};
+}
+
+const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+async function runConfig(config, upstreamPort, direct) {
+	const hub = await startHub(config);
+	console.log(`\n== hub: ${config} (${hub.flags.join(' ') || 'no JVM flags'}), started in ${fmt(hub.startupMs / 1000, 1)} s`);
+	const code = await joinRoom(hub, upstreamPort);
+	// The participant's heartbeat, as the original's clients send it (every 10 s; offline after 30 s without).
+	const heartbeat = setInterval(() => json('POST', `${hub.origin}/rooms/${code}/health`, { id: 'bench-upstream' })
+		.catch((ex) => console.error('heartbeat failed:', ex.message)), 10_000);
+	const via = new Target('VIA', hub.origin, `/rooms/${code}/v1/chat/completions`);
+	const result = { config, flags: hub.flags, startupMs: hub.startupMs, scenarios: {} };
+	try {
+		// The first requests after start, on a cold JIT, against the same scenario once warm (below).
+		const cold = { stream: false, c: 1 };
+		const coldRun = summary([await drive(via, cold, { count: settings.coldRequests })]);
+		const coldStream = summary([await drive(via, { stream: true, c: 1 }, { count: settings.coldRequests })]);
+		const warmupEnd = performance.now() + settings.warmupMs;
+		const warm = [{ stream: true, c: 64 }, { stream: false, c: 256 }, { stream: true, c: 1 }, { stream: false, c: 1 }];
+		for (let i = 0; performance.now() < warmupEnd; i++) {
+			const scenario = warm[i % warm.length];
+			await drive(via, scenario, { durationMs: 2_500 });
+			await drive(direct, scenario, { durationMs: 500 });
+		}
+		for (const scenario of SCENARIOS) {
+			const runs = { DIRECT: [], VIA: [] };
+			const ticks = { user: 0, sys: 0 };
+			const threads = {};
+			for (let round = 0; round < settings.rounds; round++) {
+				const order = round % 2 === 0 ? [direct, via] : [via, direct];
+				for (const target of order) {
+					const before = cpuTicks(hub.child.pid);
+					const threadsBefore = threadTicks(hub.child.pid);
+					runs[target.name].push(await drive(target, scenario, { durationMs: settings.roundMs }));
+					if (target === via) {
+						for (const [name, t] of Object.entries(threadTicks(hub.child.pid))) {
+							threads[name] = (threads[name] ?? 0) + t - (threadsBefore[name] ?? 0);
+						}
+						const after = cpuTicks(hub.child.pid);
+						ticks.user += after.user - before.user;
+						ticks.sys += after.sys - before.sys;
+					}
+				}
+			}
+			const d = summary(runs.DIRECT);
+			const v = summary(runs.VIA);
+			v.hubCpuMsPerRequest = ((ticks.user + ticks.sys) * 10) / Math.max(1, v.requests);
+			v.hubSysMsPerRequest = (ticks.sys * 10) / Math.max(1, v.requests);
+			v.hubThreadsMs = Object.fromEntries(Object.entries(threads).filter(([, t]) => t > 0)
+				.sort((a, b) => b[1] - a[1]).map(([name, t]) => [name, t * 10]));
+			if (process.env.BENCH_THREADS) console.log(`  ${scenario.name}: hub CPU ms by thread over the VIA rounds:`, v.hubThreadsMs);
+			result.scenarios[scenario.name] = { direct: d, via: v, latencyRatio: v.p50 / d.p50, throughputRatio: v.rps / d.rps };
+		}
+		const steady = result.scenarios['non-stream c=1']?.via;
+		const steadyStream = result.scenarios['stream 64 chunks c=1']?.via;
+		result.cold = {
+			nonStream: { ...coldRun, vsSteadyMean: steady ? coldRun.mean / steady.mean : NaN },
+			stream: { ...coldStream, vsSteadyMean: steadyStream ? coldStream.mean / steadyStream.mean : NaN },
+		};
+		result.peakRssMiB = peakRssMiB(hub.child.pid);
+	}
+	finally {
+		clearInterval(heartbeat);
+		await via.close();
+		hub.child.kill('SIGTERM');
+		await new Promise((resolve) => (hub.child.exitCode !== null ? resolve() : hub.child.once('exit', resolve)));
+	}
+	return result;
+}
+
+function print(result) {
+	console.log(`| scenario | DIRECT p50 / p99 ms | VIA p50 / p99 ms | latency VIA/DIRECT | DIRECT req/s | VIA req/s | throughput VIA/DIRECT | hub CPU ms/req (sys) | errors |`);
+	console.log('|---|---|---|---|---|---|---|---|---|');
+	for (const [name, s] of Object.entries(result.scenarios)) {
+		console.log(`| ${name} | ${fmt(s.direct.p50)} / ${fmt(s.direct.p99)} | ${fmt(s.via.p50)} / ${fmt(s.via.p99)} | ×${fmt(s.latencyRatio)} | ${fmt(s.direct.rps, 0)} | ${fmt(s.via.rps, 0)} | ×${fmt(s.throughputRatio)} | ${fmt(s.via.hubCpuMsPerRequest)} (${fmt(s.via.hubSysMsPerRequest)}) | ${s.direct.errors + s.via.errors} |`);
+	}
+	if (result.cold) {
+		console.log(`first ${settings.coldRequests} requests after start: non-stream mean ${fmt(result.cold.nonStream.mean)} ms (×${fmt(result.cold.nonStream.vsSteadyMean)} of steady), stream mean ${fmt(result.cold.stream.mean)} ms (×${fmt(result.cold.stream.vsSteadyMean)} of steady); peak RSS ${fmt(result.peakRssMiB, 0)} MiB`);
+	}
+}
+
+const upstream = await startUpstream();
+const direct = new Target('DIRECT', `http://127.0.0.1:${upstream.port}`, '/v1/chat/completions');
+const results = [];
+let failed = false;
+try {
+	console.log(`outside benchmark (${mode}): node ${process.version}, undici keep-alive client, ${CHUNKS} chunks per stream, one write each; ${settings.rounds} x ${settings.roundMs / 1000} s each way after ${settings.warmupMs / 1000} s warm-up`);
+	for (const config of configs) {
+		const result = await runConfig(config, upstream.port, direct);
+		results.push(result);
+		print(result);
+		for (const s of Object.values(result.scenarios)) {
+			if (s.direct.errors + s.via.errors > 0) {
+				failed = true;
+				console.log('errors:', s.direct.firstErrors, s.via.firstErrors);
+			}
+		}
+	}
+	if (results.length === 2) {
+		console.log('\n| scenario | default java -jar vs image flags (VIA p50; req/s) |');
+		console.log('|---|---|');
+		for (const name of Object.keys(results[0].scenarios)) {
+			const a = results[0].scenarios[name].via;
+			const b = results[1].scenarios[name]?.via;
+			if (b) console.log(`| ${name} | ×${fmt(a.p50 / b.p50)} latency, ×${fmt(a.rps / b.rps)} throughput |`);
+		}
+	}
+}
+finally {
+	await direct.close();
+	upstream.child.kill('SIGTERM');
+}
+writeFileSync(path.join(outDir, 'outside.json'), JSON.stringify({ mode, settings, results }, null, 2));
+process.exit(failed ? 1 : 0);
