@@ -276,7 +276,13 @@ async function runConfig(config, upstreamPort, direct) {
 	try {
 		// The first requests after start, on a cold JIT, against the same scenario once warm (below).
 		const cold = { stream: false, c: 1 };
-		const coldRun = summary([await drive(via, cold, { count: settings.coldRequests })]);
+		const coldSamples = await drive(via, cold, { count: settings.coldRequests });
+		const coldRun = summary([coldSamples]);
+		coldRun.meanByHundred = Array.from({ length: Math.ceil(coldSamples.totals.length / 100) }, (_, i) => {
+			const part = coldSamples.totals.slice(i * 100, i * 100 + 100);
+			return Number((part.reduce((a, b) => a + b, 0) / part.length).toFixed(2));
+		});
+		if (process.env.BENCH_THREADS) console.log('  cold non-stream mean ms by hundred:', coldRun.meanByHundred.join(' '));
 		const coldStream = summary([await drive(via, { stream: true, c: 1 }, { count: settings.coldRequests })]);
 		const warmupEnd = performance.now() + settings.warmupMs;
 		const warm = [{ stream: true, c: 64 }, { stream: false, c: 256 }, { stream: true, c: 1 }, { stream: false, c: 1 }];

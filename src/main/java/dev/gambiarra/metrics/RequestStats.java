@@ -97,7 +97,8 @@ public class RequestStats implements SmartLifecycle {
 		}
 	}
 
-	void forgetRoom(String room) {
+	/** Drops the figures and meters of every participant of a room (done on {@code room:closed} as well). */
+	public void forgetRoom(String room) {
 		Map<String, ParticipantStats> byParticipant = this.rooms.remove(room);
 		if (byParticipant != null) {
 			byParticipant.values().forEach(ParticipantStats::remove);
