@@ -10,7 +10,10 @@
 //                   flags and ENV (without its AOT cache, which only the image build makes)
 //   BENCH_JAVA      the java binary (default: java on the PATH)
 //   BENCH_SCENARIOS a comma list of scenario names to run (default: all four)
+//   BENCH_WARMUP_MS, BENCH_ROUNDS, BENCH_ROUND_MS  override the mode's warm-up, rounds and round length
 //   BENCH_HUB_ARGS  extra --name=value arguments for the hub (e.g. --logging.level.dev.gambiarra.requests=warn)
+//   BENCH_FLOOR     "off" skips the floor: nginx relaying the same requests in the same rounds, when nginx is
+//                   installed (apt-get install nginx-light); what any reverse proxy costs here
 //   BENCH_JAVA_OPTS extra JVM flags for the hub, after the set-up's own (e.g. -XX:StartFlightRecording=...)
 // Writes the table to stdout and everything to target/bench/outside.json; exits 1 if any response was wrong.
 import { spawn } from 'node:child_process';
@@ -30,11 +33,12 @@ if (!jar) {
 }
 const quick = mode === 'quick';
 const CHUNKS = 64;
+const env = (name, fallback) => (process.env[name] ? Number(process.env[name]) : fallback);
 const settings = {
-	warmupMs: quick ? 15_000 : 60_000,
+	warmupMs: env('BENCH_WARMUP_MS', quick ? 15_000 : 60_000),
 	// Short rounds, many of them, DIRECT and VIA in turn: a shared machine's noise falls on both alike.
-	rounds: quick ? 4 : 10,
-	roundMs: quick ? 1_500 : 2_000,
+	rounds: env('BENCH_ROUNDS', quick ? 4 : 10),
+	roundMs: env('BENCH_ROUND_MS', quick ? 1_500 : 2_000),
 	coldRequests: 1_000,
 };
 const SCENARIOS = [
@@ -264,7 +268,7 @@ function summary(samples) {
 
 const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
-async function runConfig(config, upstreamPort, direct) {
+async function runConfig(config, upstreamPort, direct, floor) {
 	const hub = await startHub(config);
 	console.log(`\n== hub: ${config} (${hub.flags.join(' ') || 'no JVM flags'}), started in ${fmt(hub.startupMs / 1000, 1)} s`);
 	const code = await joinRoom(hub, upstreamPort);
@@ -292,11 +296,11 @@ async function runConfig(config, upstreamPort, direct) {
 			await drive(direct, scenario, { durationMs: 500 });
 		}
 		for (const scenario of SCENARIOS) {
-			const runs = { DIRECT: [], VIA: [] };
+			const runs = { DIRECT: [], VIA: [], FLOOR: [] };
 			const ticks = { user: 0, sys: 0 };
 			const threads = {};
 			for (let round = 0; round < settings.rounds; round++) {
-				const order = round % 2 === 0 ? [direct, via] : [via, direct];
+				const order = (round % 2 === 0 ? [direct, via, floor] : [via, direct, floor]).filter(Boolean);
 				for (const target of order) {
 					const before = cpuTicks(hub.child.pid);
 					const threadsBefore = threadTicks(hub.child.pid);
@@ -318,7 +322,9 @@ async function runConfig(config, upstreamPort, direct) {
 			v.hubThreadsMs = Object.fromEntries(Object.entries(threads).filter(([, t]) => t > 0)
 				.sort((a, b) => b[1] - a[1]).map(([name, t]) => [name, t * 10]));
 			if (process.env.BENCH_THREADS) console.log(`  ${scenario.name}: hub CPU ms by thread over the VIA rounds:`, v.hubThreadsMs);
-			result.scenarios[scenario.name] = { direct: d, via: v, latencyRatio: v.p50 / d.p50, throughputRatio: v.rps / d.rps };
+			const f = floor ? summary(runs.FLOOR) : null;
+			result.scenarios[scenario.name] = { direct: d, via: v, latencyRatio: v.p50 / d.p50, throughputRatio: v.rps / d.rps,
+				floor: f && { ...f, latencyRatio: f.p50 / d.p50, throughputRatio: f.rps / d.rps } };
 		}
 		const steady = result.scenarios['non-stream c=1']?.via;
 		const steadyStream = result.scenarios['stream 64 chunks c=1']?.via;
@@ -338,28 +344,84 @@ async function runConfig(config, upstreamPort, direct) {
 }
 
 function print(result) {
-	console.log(`| scenario | DIRECT p50 / p99 ms | VIA p50 / p99 ms | latency VIA/DIRECT | DIRECT req/s | VIA req/s | throughput VIA/DIRECT | hub CPU ms/req (sys) | errors |`);
-	console.log('|---|---|---|---|---|---|---|---|---|');
+	console.log(`| scenario | DIRECT p50 / p99 ms | VIA p50 / p99 ms | latency VIA/DIRECT | DIRECT req/s | VIA req/s | throughput VIA/DIRECT | hub CPU ms/req (sys) | errors | nginx floor: latency, throughput |`);
+	console.log('|---|---|---|---|---|---|---|---|---|---|');
 	for (const [name, s] of Object.entries(result.scenarios)) {
-		console.log(`| ${name} | ${fmt(s.direct.p50)} / ${fmt(s.direct.p99)} | ${fmt(s.via.p50)} / ${fmt(s.via.p99)} | ×${fmt(s.latencyRatio)} | ${fmt(s.direct.rps, 0)} | ${fmt(s.via.rps, 0)} | ×${fmt(s.throughputRatio)} | ${fmt(s.via.hubCpuMsPerRequest)} (${fmt(s.via.hubSysMsPerRequest)}) | ${s.direct.errors + s.via.errors} |`);
+		console.log(`| ${name} | ${fmt(s.direct.p50)} / ${fmt(s.direct.p99)} | ${fmt(s.via.p50)} / ${fmt(s.via.p99)} | ×${fmt(s.latencyRatio)} | ${fmt(s.direct.rps, 0)} | ${fmt(s.via.rps, 0)} | ×${fmt(s.throughputRatio)} | ${fmt(s.via.hubCpuMsPerRequest)} (${fmt(s.via.hubSysMsPerRequest)}) | ${s.direct.errors + s.via.errors} | ${s.floor ? `×${fmt(s.floor.latencyRatio)}, ×${fmt(s.floor.throughputRatio)}` : '-'} |`);
 	}
 	if (result.cold) {
 		console.log(`first ${settings.coldRequests} requests after start: non-stream mean ${fmt(result.cold.nonStream.mean)} ms (×${fmt(result.cold.nonStream.vsSteadyMean)} of steady), stream mean ${fmt(result.cold.stream.mean)} ms (×${fmt(result.cold.stream.vsSteadyMean)} of steady); peak RSS ${fmt(result.peakRssMiB, 0)} MiB`);
 	}
 }
 
+/**
+ * The floor: nginx (C, one worker, keep-alive to the upstream, no buffering, no access log) relaying the same
+ * requests, measured in the same rounds. What any reverse proxy costs on this machine, not a target of ours.
+ */
+async function startFloor(upstreamPort) {
+	const nginx = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((candidate) => {
+		try {
+			readFileSync(candidate);
+			return true;
+		}
+		catch {
+			return false;
+		}
+	});
+	if (!nginx || process.env.BENCH_FLOOR === 'off') return null;
+	const port = await freePort();
+	const dir = path.join(outDir, 'nginx');
+	mkdirSync(path.join(dir, 'logs'), { recursive: true });
+	writeFileSync(path.join(dir, 'nginx.conf'), `daemon off;
+master_process off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	client_body_temp_path ${dir}/body;
+	proxy_temp_path ${dir}/proxy;
+	upstream llm { server 127.0.0.1:${upstreamPort}; keepalive 512; }
+	server {
+		listen 127.0.0.1:${port};
+		location / {
+			proxy_pass http://llm;
+			proxy_http_version 1.1;
+			proxy_set_header Connection "";
+			proxy_buffering off;
+		}
+	}
+}
+`);
+	const child = spawn(nginx, ['-p', dir, '-c', path.join(dir, 'nginx.conf')], { stdio: 'ignore' });
+	for (let i = 0; i < 100; i++) {
+		try {
+			const res = await undiciRequest(`http://127.0.0.1:${port}/v1/models`);
+			await res.body.dump();
+			if (res.statusCode === 200) return { child, origin: `http://127.0.0.1:${port}` };
+		}
+		catch { /* not yet */ }
+		await sleep(50);
+	}
+	child.kill('SIGTERM');
+	return null;
+}
+
 const upstream = await startUpstream();
+const floorProxy = await startFloor(upstream.port);
+const floor = floorProxy && new Target('FLOOR', floorProxy.origin, '/v1/chat/completions');
 const direct = new Target('DIRECT', `http://127.0.0.1:${upstream.port}`, '/v1/chat/completions');
 const results = [];
 let failed = false;
 try {
 	console.log(`outside benchmark (${mode}): node ${process.version}, undici keep-alive client, ${CHUNKS} chunks per stream, one write each; ${settings.rounds} x ${settings.roundMs / 1000} s each way after ${settings.warmupMs / 1000} s warm-up`);
 	for (const config of configs) {
-		const result = await runConfig(config, upstream.port, direct);
+		const result = await runConfig(config, upstream.port, direct, floor);
 		results.push(result);
 		print(result);
 		for (const s of Object.values(result.scenarios)) {
-			if (s.direct.errors + s.via.errors > 0) {
+			if (s.direct.errors + s.via.errors + (s.floor?.errors ?? 0) > 0) {
 				failed = true;
 				console.log('errors:', s.direct.firstErrors, s.via.firstErrors);
 			}
@@ -377,6 +439,10 @@ try {
 }
 finally {
 	await direct.close();
+	if (floor) {
+		await floor.close();
+		floorProxy.child.kill('SIGTERM');
+	}
 	upstream.child.kill('SIGTERM');
 }
 writeFileSync(path.join(outDir, 'outside.json'), JSON.stringify({ mode, settings, results }, null, 2));
