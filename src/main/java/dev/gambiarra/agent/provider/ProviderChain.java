@@ -20,6 +20,7 @@ import reactor.util.retry.Retry;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
+import dev.gambiarra.outbound.AddressGuard;
 import dev.gambiarra.web.HubException;
 
 /**
@@ -145,6 +146,9 @@ public final class ProviderChain {
 		}
 		if (root instanceof ReadTimeoutException) {
 			return "no data within the timeout";
+		}
+		if (root instanceof AddressGuard.RefusedAddressException) {
+			return "address not allowed on this hub";
 		}
 		if (root instanceof ConnectException) {
 			return "connection refused";
