@@ -1,5 +1,6 @@
 package dev.gambiarra.agent.provider;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +25,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import dev.gambiarra.outbound.EndpointPolicy;
 import dev.gambiarra.outbound.RefusedEndpointException;
 import dev.gambiarra.proxy.RoomCompletions;
+import dev.gambiarra.resilience.CircuitBreaker;
 import dev.gambiarra.web.HubException;
 
 /**
@@ -46,6 +48,8 @@ public class ProviderFactory implements DisposableBean {
 
 	private final EndpointPolicy endpoints;
 
+	private final Clock clock;
+
 	private final ConnectionProvider pool;
 
 	private final WebClient client;
@@ -53,11 +57,12 @@ public class ProviderFactory implements DisposableBean {
 	private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
 
 	ProviderFactory(RoomCompletions rooms, ProviderProperties properties, JsonMapper json, WebClient.Builder builder,
-			EndpointPolicy endpoints) {
+			EndpointPolicy endpoints, Clock clock) {
 		this.rooms = rooms;
 		this.properties = properties;
 		this.json = json;
 		this.endpoints = endpoints;
+		this.clock = clock;
 		this.pool = ConnectionProvider.builder("gambiarra-agent")
 			.maxConnections(properties.maxConnections())
 			.pendingAcquireTimeout(properties.connectTimeout().plusSeconds(5))
@@ -166,7 +171,7 @@ public class ProviderFactory implements DisposableBean {
 			this.breakers.values().removeIf((breaker) -> !breaker.isOpen());
 		}
 		return this.breakers.computeIfAbsent(key, (k) -> new CircuitBreaker(this.properties.breakerFailures(),
-				this.properties.breakerCooldown(), System::nanoTime));
+				this.properties.breakerCooldown(), this.clock));
 	}
 
 	private static ProviderException invalid(String message) {

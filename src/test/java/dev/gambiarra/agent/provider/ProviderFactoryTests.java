@@ -9,6 +9,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import dev.gambiarra.outbound.EndpointPolicy;
 import dev.gambiarra.outbound.TestPolicies;
 import dev.gambiarra.proxy.RoomCompletions;
+import dev.gambiarra.support.TestClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,7 +24,7 @@ class ProviderFactoryTests {
 	static ProviderFactory factory(EndpointPolicy endpoints) {
 		return new ProviderFactory(mock(RoomCompletions.class),
 				ProviderChainTests.properties(3, java.time.Duration.ofSeconds(5)), JsonMapper.builder().build(),
-				WebClient.builder(), endpoints);
+				WebClient.builder(), endpoints, new TestClock());
 	}
 
 	@AfterEach
