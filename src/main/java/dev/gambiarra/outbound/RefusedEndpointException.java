@@ -1,5 +1,7 @@
 package dev.gambiarra.outbound;
 
+import org.springframework.http.HttpStatus;
+
 import dev.gambiarra.web.HubException;
 
 /**
@@ -11,7 +13,7 @@ public final class RefusedEndpointException extends HubException {
 	private final Reason reason;
 
 	RefusedEndpointException(Reason reason) {
-		super(org.springframework.http.HttpStatus.BAD_REQUEST, reason.message, "invalid_request");
+		super(HttpStatus.BAD_REQUEST, reason.message, "invalid_request");
 		this.reason = reason;
 	}
 

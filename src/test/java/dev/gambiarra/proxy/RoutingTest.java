@@ -30,11 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -47,6 +45,7 @@ import dev.gambiarra.resilience.CircuitState;
 import dev.gambiarra.support.BusEvents;
 import dev.gambiarra.support.FakeLlm;
 import dev.gambiarra.support.HubClient;
+import dev.gambiarra.support.SteppedClock;
 import dev.gambiarra.support.TestClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,18 +64,8 @@ import static org.awaitility.Awaitility.await;
 				"gambiarra.routing.circuit-cool-down=700ms", "gambiarra.proxy.connect-timeout=500ms",
 				"gambiarra.proxy.first-byte-timeout=2500ms", "gambiarra.proxy.idle-timeout=600ms" })
 @AutoConfigureWebTestClient(timeout = "30s")
+@Import(SteppedClock.class)
 class RoutingTest {
-
-	@TestConfiguration(proxyBeanMethods = false)
-	static class SteppedClock {
-
-		@Bean
-		@Primary
-		TestClock testClock() {
-			return new TestClock();
-		}
-
-	}
 
 	static FakeLlm alpha;
 
