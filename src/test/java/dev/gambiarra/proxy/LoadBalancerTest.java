@@ -1,15 +1,10 @@
 package dev.gambiarra.proxy;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +24,7 @@ import dev.gambiarra.rooms.Room;
 import dev.gambiarra.rooms.RoomService;
 import dev.gambiarra.rooms.TestRooms;
 import dev.gambiarra.support.BusEvents;
+import dev.gambiarra.support.TestClock;
 import dev.gambiarra.web.HubException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The balancer alone, without Spring or HTTP: least busy first, ties in turn, caps and {@code busy}, the fair queue
  * and its bounds, leases released exactly once, and the circuit breaker's open / half-open / closed cycle. Queue
- * timeouts and cool-downs run on one virtual clock the tests step.
+ * timeouts and cool-downs run on one virtual time the tests step.
  */
 class LoadBalancerTest {
 
@@ -44,7 +40,8 @@ class LoadBalancerTest {
 
 	private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
 
-	private final Clock clock = new VirtualClock(this.time);
+	/** The breakers' clock and the queue timeouts' scheduler: one virtual time. */
+	private final TestClock clock = TestClock.of(this.time);
 
 	private final EventBus bus = TestEvents.bus();
 
@@ -169,9 +166,9 @@ class LoadBalancerTest {
 		TestRooms.join(this.rooms, this.room, "p", "m", 1);
 		Lease held = lease(POOLED);
 		CompletableFuture<Lease> waiting = acquire(POOLED);
-		this.time.advanceTimeBy(Duration.ofMillis(999));
+		this.clock.advance(Duration.ofMillis(999));
 		assertThat(waiting).isNotDone();
-		this.time.advanceTimeBy(Duration.ofMillis(1));
+		this.clock.advance(Duration.ofMillis(1));
 		HubException timedOut = refusal(waiting);
 		assertThat(timedOut.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
 		assertThat(timedOut.getMessage()).isEqualTo("All matching participants are busy, try again later");
@@ -200,7 +197,7 @@ class LoadBalancerTest {
 		third.release();
 		third.release();
 		assertThat(this.balancer.inFlight()).isZero();
-		this.time.advanceTimeBy(Duration.ofSeconds(5));
+		this.clock.advance(Duration.ofSeconds(5));
 		assertThat(this.balancer.queued() + this.balancer.inFlight()).as("no timer fires late").isZero();
 	}
 
@@ -242,9 +239,9 @@ class LoadBalancerTest {
 		}
 		assertThat(this.balancer.hasAlternative(this.room, POOLED, Set.of("b"))).isFalse();
 
-		this.time.advanceTimeBy(Duration.ofSeconds(10));
+		this.clock.advance(Duration.ofSeconds(10));
 		assertThat(this.balancer.snapshot(this.room.code(), "a").retryInMillis()).isEqualTo(20_000);
-		this.time.advanceTimeBy(Duration.ofSeconds(20));
+		this.clock.advance(Duration.ofSeconds(20));
 		assertThat(this.balancer.hasAlternative(this.room, POOLED, Set.of("b"))).isTrue();
 		Lease trial = lease(only("a"));
 		assertThat(this.balancer.snapshot(this.room.code(), "a").circuit()).isEqualTo(CircuitState.HALF_OPEN);
@@ -265,7 +262,7 @@ class LoadBalancerTest {
 			failing.failed();
 			failing.release();
 		}
-		this.time.advanceTimeBy(Duration.ofSeconds(30));
+		this.clock.advance(Duration.ofSeconds(30));
 		Lease abandoned = lease(only("a"));
 		abandoned.release();
 		assertThat(this.balancer.snapshot(this.room.code(), "a").circuit()).isEqualTo(CircuitState.OPEN);
@@ -279,37 +276,6 @@ class LoadBalancerTest {
 		assertThat(reopened.retryInMillis()).isEqualTo(30_000);
 		assertThat(this.events.ofType("participant:circuit-open")).hasSize(2);
 		assertThat(refusal(acquire(only("a"))).status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
-	}
-
-	/** Virtual time as a {@link Clock}: the breakers and the queue timeouts see the same time. */
-	private static final class VirtualClock extends Clock {
-
-		private final VirtualTimeScheduler time;
-
-		VirtualClock(VirtualTimeScheduler time) {
-			this.time = time;
-		}
-
-		@Override
-		public long millis() {
-			return this.time.now(TimeUnit.MILLISECONDS);
-		}
-
-		@Override
-		public Instant instant() {
-			return Instant.ofEpochMilli(millis());
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			throw new UnsupportedOperationException();
-		}
-
 	}
 
 }
