@@ -1,5 +1,6 @@
 package dev.gambiarra.agent;
 
+import java.time.Clock;
 import java.util.Map;
 
 import io.micrometer.core.instrument.Gauge;
@@ -44,8 +45,8 @@ class AgentConfiguration {
 
 	@Bean
 	AgentService agentService(SessionManager sessions, ProviderFactory providers, ToolRegistry registry,
-			AgentLoop loop, AgentProperties properties, EventBus events, JsonMapper json) {
-		return new AgentService(sessions, providers, registry, loop, properties, events, json);
+			AgentLoop loop, AgentProperties properties, EventBus events, JsonMapper json, Clock clock) {
+		return new AgentService(sessions, providers, registry, loop, properties, events, json, clock);
 	}
 
 	@Bean

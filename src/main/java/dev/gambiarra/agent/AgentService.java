@@ -2,6 +2,7 @@ package dev.gambiarra.agent;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,8 +54,11 @@ class AgentService {
 
 	private final JsonMapper json;
 
+	private final Clock clock;
+
 	AgentService(SessionManager sessions, ProviderFactory providers, ToolRegistry registry, AgentLoop loop,
-			AgentProperties properties, EventBus events, JsonMapper json) {
+			AgentProperties properties, EventBus events, JsonMapper json, Clock clock) {
+		this.clock = clock;
 		this.sessions = sessions;
 		this.providers = providers;
 		this.registry = registry;
@@ -187,7 +191,7 @@ class AgentService {
 			AgentSession session = new AgentSession(Ids.uuid(), Ids.token(32), mode, offered, chain,
 					new Conversation(this.properties.contextTokens()), SystemPrompt.render(offered, readOnly, workspace),
 					this.json, this.properties.replayBuffer(),
-					this.properties.replayBufferSize().toBytes());
+					this.properties.replayBufferSize().toBytes(), this.clock);
 			this.sessions.add(session);
 			connection.session(session);
 			session.attach(connection);

@@ -1,5 +1,7 @@
 package dev.gambiarra.agent;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,12 +64,17 @@ final class AgentSession {
 
 	private int requests;
 
-	private volatile long lastActivity = System.nanoTime();
+	private final Clock clock;
+
+	private volatile long lastActivity;
 
 	private boolean ended;
 
 	AgentSession(String id, String resumeToken, String mode, List<ToolDefinition> offered, ProviderChain providers,
-			Conversation conversation, String systemPrompt, JsonMapper json, int replayLimit, long replayLimitChars) {
+			Conversation conversation, String systemPrompt, JsonMapper json, int replayLimit, long replayLimitChars,
+			Clock clock) {
+		this.clock = clock;
+		this.lastActivity = clock.millis();
 		this.id = id;
 		this.resumeToken = resumeToken;
 		this.mode = mode;
@@ -150,11 +157,12 @@ final class AgentSession {
 	}
 
 	void touch() {
-		this.lastActivity = System.nanoTime();
+		this.lastActivity = this.clock.millis();
 	}
 
-	long idleNanos() {
-		return System.nanoTime() - this.lastActivity;
+	/** Time since the client's last message, on the hub's clock. */
+	Duration idle() {
+		return Duration.ofMillis(this.clock.millis() - this.lastActivity);
 	}
 
 	/** Sends a sequenced message (buffered for replay, delivered when a connection is attached). */

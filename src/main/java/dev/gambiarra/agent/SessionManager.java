@@ -86,10 +86,9 @@ class SessionManager implements SmartLifecycle {
 	}
 
 	int sweep(java.time.Duration idleTimeout) {
-		long timeout = idleTimeout.toNanos();
 		int expired = 0;
 		for (AgentSession session : this.sessions.values()) {
-			if (session.idleNanos() > timeout) {
+			if (session.idle().compareTo(idleTimeout) >= 0) {
 				expired++;
 				AgentSession.Task task = session.task();
 				String message = "Session expired after " + idleTimeout.toSeconds()

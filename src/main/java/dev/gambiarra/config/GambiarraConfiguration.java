@@ -1,5 +1,7 @@
 package dev.gambiarra.config;
 
+import java.time.Clock;
+
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.type.LogicalType;
@@ -11,7 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Wires the typed properties and the HTTP codec limits derived from them.
+ * Wires the typed properties, the HTTP codec limits derived from them, and the hub's clock.
  */
 @Configuration(proxyBeanMethods = false)
 @ConfigurationPropertiesScan("dev.gambiarra")
@@ -27,6 +29,15 @@ class GambiarraConfiguration {
 			.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
 			.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
 			.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+	}
+
+	/**
+	 * The one clock every timing decision reads (circuit breaker cool-downs, failed-attempt windows, presence,
+	 * agent session idle time), so tests step time instead of waiting for it.
+	 */
+	@Bean
+	Clock clock() {
+		return Clock.systemUTC();
 	}
 
 	/** Decoders never hold more than one request body's worth of bytes in memory. */

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 import dev.gambiarra.config.LimitsProperties;
+import dev.gambiarra.outbound.EndpointPolicy;
 import dev.gambiarra.rooms.Registration;
 import dev.gambiarra.web.HubException;
 

@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 
+import dev.gambiarra.outbound.EndpointPolicy;
 import dev.gambiarra.rooms.JoinResult;
 import dev.gambiarra.rooms.Participant;
 import dev.gambiarra.rooms.Room;

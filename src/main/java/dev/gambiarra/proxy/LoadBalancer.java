@@ -3,7 +3,6 @@ package dev.gambiarra.proxy;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -18,32 +17,39 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 import dev.gambiarra.events.EventBus;
-import dev.gambiarra.events.HubEvent;
 import dev.gambiarra.metrics.QueueDepth;
+import dev.gambiarra.proxy.ParticipantHealth.RoomHealth;
 import dev.gambiarra.proxy.ParticipantRouter.Selection;
+import dev.gambiarra.resilience.CircuitBreaker;
+import dev.gambiarra.resilience.CircuitBreaker.Admission;
+import dev.gambiarra.resilience.CircuitState;
 import dev.gambiarra.rooms.Participant;
-import dev.gambiarra.rooms.ParticipantStatus;
 import dev.gambiarra.rooms.Room;
 import dev.gambiarra.rooms.RoomService;
 import dev.gambiarra.web.HubException;
 
 /**
  * Hands out participants to requests: the least busy match (fewest in-flight requests, ties in turn), never more
- * than a participant's {@code maxConcurrent} at once, never one whose circuit is open. When every match is at its
- * cap the request waits in its room's bounded FIFO queue; a freed slot goes to the oldest waiter that can use it.
- * A {@link Lease} stands for one in-flight request: it is released exactly once, whatever ends the request
- * (completion, error, client gone), and its outcome drives the participant's circuit breaker.
+ * than a participant's {@code maxConcurrent} at once, never one its {@link ParticipantHealth} keeps out of rotation
+ * (circuit open). When every match is at its cap the request waits in its room's bounded FIFO queue; a freed slot
+ * goes to the oldest waiter that can use it. A {@link Lease} stands for one in-flight request: it is released exactly
+ * once, whatever ends the request (completion, error, client gone), and its outcome is handed to the participant's
+ * health (circuit breaker, busy/online status, their events).
  * <p>
- * All state of a room lives in one {@code RoomLoad} guarded by its monitor; events and waiter wake-ups are sent
- * after the monitor is released. Rooms are weak keys, so a closed room's bookkeeping goes with it.
+ * All state of a room — its queue, its {@link InFlight} counts and its {@link RoomHealth} — is used under one
+ * monitor, the room's {@code RoomLoad}; events and waiter wake-ups are sent after the monitor is released. Queue
+ * timeouts run on the injected {@link Scheduler} (virtual time in tests). Rooms are weak keys, so a closed room's
+ * bookkeeping goes with it.
  */
 @Component
 public class LoadBalancer implements SmartLifecycle, QueueDepth {
@@ -59,17 +65,27 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 
 	private final RoutingProperties properties;
 
-	private final long coolDownMillis;
+	private final ParticipantHealth health;
+
+	private final Scheduler timer;
 
 	private final Map<Room, RoomLoad> loads = Collections.synchronizedMap(new WeakHashMap<>());
 
 	private volatile @Nullable Disposable capacityWatch;
 
-	LoadBalancer(RoomService rooms, EventBus events, RoutingProperties properties) {
+	@Autowired
+	LoadBalancer(RoomService rooms, EventBus events, RoutingProperties properties, ParticipantHealth health) {
+		this(rooms, events, properties, health, Schedulers.parallel());
+	}
+
+	/** @param timer where queue timeouts run */
+	LoadBalancer(RoomService rooms, EventBus events, RoutingProperties properties, ParticipantHealth health,
+			Scheduler timer) {
 		this.rooms = rooms;
 		this.events = events;
 		this.properties = properties;
-		this.coolDownMillis = properties.circuitCoolDown().toMillis();
+		this.health = health;
+		this.timer = timer;
 	}
 
 	/**
@@ -83,10 +99,9 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 		return Mono.<Lease>create((sink) -> {
 			Waiter waiter = new Waiter(room, selection, Set.copyOf(excluded), sink);
 			sink.onCancel(() -> cancel(load, waiter));
-			List<HubEvent> announcements = new ArrayList<>();
 			Choice choice;
 			synchronized (load) {
-				choice = choose(load, waiter, announcements);
+				choice = choose(load, waiter);
 				if (choice.waits()) {
 					if (load.queue.size() >= this.properties.queueCapacity()) {
 						choice = Choice.failed(unavailable("Too many requests waiting for this room, try again later",
@@ -99,11 +114,10 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 			}
 			if (choice.waits()) {
 				// Only a queued request needs a timer: one answered at once never touches the scheduler.
-				sink.onDispose(Schedulers.parallel()
-					.schedule(() -> expire(load, waiter), this.properties.queueTimeout().toMillis(),
-							TimeUnit.MILLISECONDS));
+				sink.onDispose(this.timer.schedule(() -> expire(load, waiter),
+						this.properties.queueTimeout().toMillis(), TimeUnit.MILLISECONDS));
 			}
-			announce(announcements);
+			load.health.flush();
 			deliver(waiter, choice);
 		}).doOnDiscard(Lease.class, Lease::release);
 	}
@@ -126,11 +140,10 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 	 */
 	boolean hasAlternative(Room room, Selection selection, Set<String> excluded) {
 		RoomLoad load = loadOf(room);
-		long now = System.currentTimeMillis();
 		synchronized (load) {
 			for (Participant participant : room.participants()) {
 				if (selection.matches(participant) && !excluded.contains(participant.id())
-						&& allows(load.slot(participant.id()), now)) {
+						&& load.health.admits(participant.id())) {
 					return true;
 				}
 			}
@@ -148,13 +161,9 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 			return new ParticipantLoad(0, max, CircuitState.CLOSED, 0, 0);
 		}
 		synchronized (load) {
-			Slot slot = load.slots.get(participantId);
-			if (slot == null) {
-				return new ParticipantLoad(0, max, CircuitState.CLOSED, 0, 0);
-			}
-			long retryIn = (slot.circuit == CircuitState.OPEN)
-					? Math.max(0, slot.openedAt + this.coolDownMillis - System.currentTimeMillis()) : 0;
-			return new ParticipantLoad(slot.inFlight, max, slot.circuit, slot.failures, retryIn);
+			CircuitBreaker.Status circuit = load.health.circuit(participantId);
+			return new ParticipantLoad(load.inFlight.of(participantId), max, circuit.state(), circuit.failures(),
+					circuit.retryInMillis());
 		}
 	}
 
@@ -175,9 +184,7 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 		int total = 0;
 		for (RoomLoad load : loadsNow()) {
 			synchronized (load) {
-				for (Slot slot : load.slots.values()) {
-					total += slot.inFlight;
-				}
+				total += load.inFlight.total();
 			}
 		}
 		return total;
@@ -203,15 +210,15 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 
 	private RoomLoad loadOf(Room room) {
 		synchronized (this.loads) {
-			return this.loads.computeIfAbsent(room, (key) -> new RoomLoad());
+			return this.loads.computeIfAbsent(room, (key) -> new RoomLoad(this.health.of(key)));
 		}
 	}
 
 	/** Picks for one request under the room's monitor: a lease, a reason to fail, or "wait". */
-	private Choice choose(RoomLoad load, Waiter waiter, List<HubEvent> announcements) {
-		long now = System.currentTimeMillis();
+	private Choice choose(RoomLoad load, Waiter waiter) {
 		Room room = waiter.room;
-		load.prune(room);
+		load.inFlight.prune(room);
+		load.health.prune();
 		List<Participant> best = new ArrayList<>();
 		int bestInFlight = Integer.MAX_VALUE;
 		boolean matched = false;
@@ -222,51 +229,41 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 				continue;
 			}
 			matched = true;
-			Slot slot = load.slot(participant.id());
-			if (!allows(slot, now)) {
-				soonest = Math.min(soonest, retryIn(slot, now));
+			if (!load.health.admits(participant.id())) {
+				soonest = Math.min(soonest, load.health.waitMillis(participant.id()));
 				continue;
 			}
 			circuitAllows = true;
-			if (slot.inFlight >= participant.maxConcurrent()) {
+			int inFlight = load.inFlight.of(participant.id());
+			if (inFlight >= participant.maxConcurrent()) {
 				continue;
 			}
-			if (slot.inFlight < bestInFlight) {
+			if (inFlight < bestInFlight) {
 				best.clear();
-				bestInFlight = slot.inFlight;
+				bestInFlight = inFlight;
 			}
-			if (slot.inFlight == bestInFlight) {
+			if (inFlight == bestInFlight) {
 				best.add(participant);
 			}
 		}
 		if (!best.isEmpty()) {
 			Participant chosen = best.get((int) Math.floorMod(load.turn++, (long) best.size()));
-			return Choice.granted(grant(load, room, chosen, now, announcements));
+			return Choice.granted(grant(load, chosen));
 		}
 		if (!matched) {
 			return Choice.failed(ParticipantRouter.noMatch());
 		}
 		if (!circuitAllows) {
 			return Choice.failed(unavailable("No available participant: failing participants are cooling down",
-					(soonest == Long.MAX_VALUE) ? this.coolDownMillis : soonest));
+					soonest));
 		}
 		return Choice.WAIT;
 	}
 
-	private Lease grant(RoomLoad load, Room room, Participant participant, long now, List<HubEvent> announcements) {
-		Slot slot = load.slot(participant.id());
-		slot.inFlight++;
-		boolean trial = false;
-		if (slot.circuit == CircuitState.OPEN) {
-			slot.circuit = CircuitState.HALF_OPEN;
-			trial = true;
-			logger.info("Participant {} of room {}: trial request after cool-down", participant.id(), room.code());
-		}
-		if (slot.inFlight >= participant.maxConcurrent()
-				&& moveStatus(room, participant.id(), ParticipantStatus.ONLINE, ParticipantStatus.BUSY)) {
-			announcements.add(HubEvent.participantBusy(room.code(), participant.id()));
-		}
-		return new Lease(room, load, participant, trial);
+	/** Under the room's monitor, right after {@code participant} was chosen (so its health admits it). */
+	private Lease grant(RoomLoad load, Participant participant) {
+		Admission admission = load.health.leased(participant, load.inFlight.add(participant.id()));
+		return new Lease(load, participant, admission);
 	}
 
 	private void release(Lease lease) {
@@ -274,32 +271,24 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 			return;
 		}
 		RoomLoad load = lease.load;
-		Room room = lease.room;
 		String id = lease.participant.id();
-		List<HubEvent> announcements = new ArrayList<>();
 		List<Map.Entry<Waiter, Choice>> wakeUps = new ArrayList<>();
 		synchronized (load) {
-			Slot slot = load.slot(id);
-			slot.inFlight--;
-			recordOutcome(room, id, slot, lease, announcements);
-			Participant current = room.participant(id);
-			if (current != null && slot.inFlight < current.maxConcurrent()
-					&& moveStatus(room, id, ParticipantStatus.BUSY, ParticipantStatus.ONLINE)) {
-				announcements.add(HubEvent.participantOnline(room.code(), id));
-			}
-			drain(load, announcements, wakeUps);
+			int inFlight = load.inFlight.remove(id);
+			load.health.released(id, lease.admission, lease.outcome, inFlight);
+			drain(load, wakeUps);
 		}
-		announce(announcements);
+		load.health.flush();
 		for (Map.Entry<Waiter, Choice> wakeUp : wakeUps) {
 			deliver(wakeUp.getKey(), wakeUp.getValue());
 		}
 	}
 
 	/** Under the room's monitor: hands freed capacity to waiters, oldest first. */
-	private void drain(RoomLoad load, List<HubEvent> announcements, List<Map.Entry<Waiter, Choice>> wakeUps) {
+	private void drain(RoomLoad load, List<Map.Entry<Waiter, Choice>> wakeUps) {
 		for (Iterator<Waiter> queued = load.queue.iterator(); queued.hasNext();) {
 			Waiter waiter = queued.next();
-			Choice choice = choose(load, waiter, announcements);
+			Choice choice = choose(load, waiter);
 			if (!choice.waits()) {
 				queued.remove();
 				wakeUps.add(Map.entry(waiter, choice));
@@ -314,12 +303,11 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 		if (load == null) {
 			return;
 		}
-		List<HubEvent> announcements = new ArrayList<>();
 		List<Map.Entry<Waiter, Choice>> wakeUps = new ArrayList<>();
 		synchronized (load) {
-			drain(load, announcements, wakeUps);
+			drain(load, wakeUps);
 		}
-		announce(announcements);
+		load.health.flush();
 		for (Map.Entry<Waiter, Choice> wakeUp : wakeUps) {
 			deliver(wakeUp.getKey(), wakeUp.getValue());
 		}
@@ -347,60 +335,6 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 		return this.capacityWatch != null;
 	}
 
-	private void recordOutcome(Room room, String id, Slot slot, Lease lease, List<HubEvent> announcements) {
-		switch (lease.outcome) {
-			case SUCCESS -> {
-				slot.failures = 0;
-				if (slot.circuit != CircuitState.CLOSED) {
-					slot.circuit = CircuitState.CLOSED;
-					logger.info("Participant {} of room {} answers again: circuit closed", id, room.code());
-					announcements.add(HubEvent.participantCircuitClosed(room.code(), id));
-				}
-			}
-			case FAILURE -> {
-				slot.failures++;
-				boolean reopen = lease.trial && slot.circuit == CircuitState.HALF_OPEN;
-				if (reopen || (slot.circuit == CircuitState.CLOSED
-						&& slot.failures >= this.properties.circuitFailureThreshold())) {
-					slot.circuit = CircuitState.OPEN;
-					slot.openedAt = System.currentTimeMillis();
-					logger.warn("Participant {} of room {} failed {} times in a row: circuit open for {} ms", id,
-							room.code(), slot.failures, this.coolDownMillis);
-					announcements.add(HubEvent.participantCircuitOpen(room.code(), id, slot.failures,
-							this.coolDownMillis));
-				}
-			}
-			case NONE -> {
-				if (lease.trial && slot.circuit == CircuitState.HALF_OPEN) {
-					// The trial ended without a verdict (client gone): let the next request try.
-					slot.circuit = CircuitState.OPEN;
-				}
-			}
-		}
-	}
-
-	private boolean moveStatus(Room room, String id, ParticipantStatus from, ParticipantStatus to) {
-		Participant before = room.participant(id);
-		if (before == null || before.status() != from) {
-			return false;
-		}
-		Participant after = this.rooms.updateStatus(room, id, from, to);
-		return after != null && after.status() == to;
-	}
-
-	private boolean allows(Slot slot, long now) {
-		return switch (slot.circuit) {
-			case CLOSED -> true;
-			case OPEN -> now - slot.openedAt >= this.coolDownMillis;
-			case HALF_OPEN -> false;
-		};
-	}
-
-	private long retryIn(Slot slot, long now) {
-		return (slot.circuit == CircuitState.OPEN) ? Math.max(1, slot.openedAt + this.coolDownMillis - now)
-				: this.coolDownMillis;
-	}
-
 	private void cancel(RoomLoad load, Waiter waiter) {
 		waiter.cancelled = true;
 		synchronized (load) {
@@ -418,12 +352,6 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 		}
 		else if (choice.error() != null) {
 			waiter.sink.error(choice.error());
-		}
-	}
-
-	private void announce(List<HubEvent> announcements) {
-		for (HubEvent event : announcements) {
-			this.events.publish(event);
 		}
 	}
 
@@ -448,23 +376,20 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 	/** One in-flight request on one participant; {@link #release()} is idempotent. */
 	final class Lease {
 
-		private final Room room;
-
 		private final RoomLoad load;
 
 		private final Participant participant;
 
-		private final boolean trial;
+		private final Admission admission;
 
 		private final AtomicBoolean released = new AtomicBoolean();
 
 		private volatile Outcome outcome = Outcome.NONE;
 
-		private Lease(Room room, RoomLoad load, Participant participant, boolean trial) {
-			this.room = room;
+		private Lease(RoomLoad load, Participant participant, Admission admission) {
 			this.load = load;
 			this.participant = participant;
-			this.trial = trial;
+			this.admission = admission;
 		}
 
 		Participant participant() {
@@ -525,38 +450,19 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 
 	}
 
-	/** Per-participant counters and breaker state; only touched under the room's monitor. */
-	private static final class Slot {
-
-		private int inFlight;
-
-		private int failures;
-
-		private CircuitState circuit = CircuitState.CLOSED;
-
-		private long openedAt;
-
-	}
-
-	/** One room's slots and queue. */
+	/** One room's queue, in-flight counts and participant health; all guarded by this object's monitor. */
 	private static final class RoomLoad {
-
-		private final Map<String, Slot> slots = new HashMap<>();
 
 		private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
 
+		private final InFlight inFlight = new InFlight();
+
+		private final RoomHealth health;
+
 		private long turn;
 
-		Slot slot(String participantId) {
-			return this.slots.computeIfAbsent(participantId, (id) -> new Slot());
-		}
-
-		/** Forgets idle slots of participants who left. */
-		void prune(Room room) {
-			if (this.slots.size() > room.participants().size()) {
-				this.slots.entrySet()
-					.removeIf((entry) -> entry.getValue().inFlight == 0 && room.participant(entry.getKey()) == null);
-			}
+		RoomLoad(RoomHealth health) {
+			this.health = health;
 		}
 
 	}

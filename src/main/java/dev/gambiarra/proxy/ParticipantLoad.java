@@ -1,5 +1,7 @@
 package dev.gambiarra.proxy;
 
+import dev.gambiarra.resilience.CircuitState;
+
 /**
  * What one participant is doing right now, as consoles, stats and {@code GET .../participants/{id}/load} show it.
  *

@@ -36,6 +36,7 @@ import dev.gambiarra.proxy.LoadBalancer.Lease;
 import dev.gambiarra.proxy.ParticipantRouter.Selection;
 import dev.gambiarra.metrics.ProxyMetrics;
 import dev.gambiarra.metrics.RelayTrace;
+import dev.gambiarra.outbound.AddressGuard;
 import dev.gambiarra.rooms.Participant;
 import dev.gambiarra.rooms.Room;
 import dev.gambiarra.rooms.RoomAccess;

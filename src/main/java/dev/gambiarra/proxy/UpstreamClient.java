@@ -23,7 +23,7 @@ import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import dev.gambiarra.participants.EndpointPolicy;
+import dev.gambiarra.outbound.EndpointPolicy;
 import dev.gambiarra.rooms.Participant;
 import dev.gambiarra.web.RequestIds;
 
@@ -42,7 +42,7 @@ class UpstreamClient implements DisposableBean {
 
 	private final ProxyProperties properties;
 
-	private final AddressGuard guard;
+	private final EndpointPolicy endpoints;
 
 	/** The shared pool: the agent provider's calls and relays started off an event loop. */
 	private final Pooled shared;
@@ -56,7 +56,7 @@ class UpstreamClient implements DisposableBean {
 
 	UpstreamClient(ProxyProperties properties, EndpointPolicy endpoints) {
 		this.properties = properties;
-		this.guard = new AddressGuard(endpoints);
+		this.endpoints = endpoints;
 		this.shared = pooled("gambiarra-upstream", properties.maxConnections());
 		int loops = Math.max(1, LoopResources.DEFAULT_IO_WORKER_COUNT);
 		this.perLoopConnections = Math.max(1, (properties.maxConnections() + loops - 1) / loops);
@@ -75,8 +75,7 @@ class UpstreamClient implements DisposableBean {
 			.maxIdleTime(this.properties.maxIdleTime())
 			.build();
 		long idleMillis = this.properties.idleTimeout().toMillis();
-		HttpClient client = HttpClient.create(pool)
-			.doOnChannelInit((observer, channel, remote) -> channel.pipeline().addFirst(AddressGuard.NAME, this.guard))
+		HttpClient client = this.endpoints.guard(HttpClient.create(pool))
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.properties.connectTimeout().toMillis())
 			.responseTimeout(this.properties.firstByteTimeout())
 			.doOnResponse((response, connection) -> connection

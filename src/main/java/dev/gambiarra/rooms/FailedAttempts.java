@@ -1,6 +1,7 @@
 package dev.gambiarra.rooms;
 
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,7 +33,10 @@ public class FailedAttempts {
 
 	private final int capacity;
 
-	FailedAttempts(SecurityProperties properties) {
+	private final Clock clock;
+
+	FailedAttempts(SecurityProperties properties, Clock clock) {
+		this.clock = clock;
 		this.maxFailures = properties.maxFailedAttempts();
 		this.windowMillis = Math.max(1, properties.failedAttemptsWindow().toMillis());
 		this.capacity = properties.trackedClients();
@@ -49,7 +53,7 @@ public class FailedAttempts {
 		if (window == null) {
 			return;
 		}
-		long retryAfterMillis = window.blockedFor(System.currentTimeMillis(), this.maxFailures, this.windowMillis);
+		long retryAfterMillis = window.blockedFor(this.clock.millis(), this.maxFailures, this.windowMillis);
 		if (retryAfterMillis > 0) {
 			throw tooMany(retryAfterMillis);
 		}
@@ -62,7 +66,7 @@ public class FailedAttempts {
 
 	/** Records one wrong credential from {@code client} (an address). */
 	public void recordFailure(String client) {
-		long now = System.currentTimeMillis();
+		long now = this.clock.millis();
 		Window window = this.windows.get(client);
 		if (window == null) {
 			makeRoom(now);

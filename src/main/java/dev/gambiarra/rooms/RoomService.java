@@ -2,6 +2,7 @@ package dev.gambiarra.rooms;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -44,10 +45,13 @@ public class RoomService {
 
 	private final LimitsProperties limits;
 
-	RoomService(RoomPasswords passwords, EventBus events, LimitsProperties limits) {
+	private final Clock clock;
+
+	RoomService(RoomPasswords passwords, EventBus events, LimitsProperties limits, Clock clock) {
 		this.passwords = passwords;
 		this.events = events;
 		this.limits = limits;
+		this.clock = clock;
 	}
 
 	/** Creates a room, hashing its password (if any) off the event loop. */
@@ -72,7 +76,7 @@ public class RoomService {
 		Room room;
 		do {
 			String code = (fixedCode != null) ? fixedCode.toUpperCase(Locale.ROOT) : Ids.roomCode(CODE_LENGTH);
-			room = new Room(Ids.uuid(), code, name, hostSecret, Ids.uuid(), System.currentTimeMillis(), passwordHash);
+			room = new Room(Ids.uuid(), code, name, hostSecret, Ids.uuid(), this.clock.millis(), passwordHash);
 			if (this.rooms.putIfAbsent(code, room) == null) {
 				break;
 			}
@@ -125,7 +129,7 @@ public class RoomService {
 	 * token, in which case its registration is updated in place.
 	 */
 	public JoinResult join(Room room, Registration registration, @Nullable String token) {
-		long now = System.currentTimeMillis();
+		long now = this.clock.millis();
 		Participant joined;
 		boolean updated;
 		synchronized (room) {
@@ -178,7 +182,7 @@ public class RoomService {
 
 	/** Records a heartbeat: {@code lastSeen} moves to now and an offline participant comes back online. */
 	public void heartbeat(Room room, String participantId) {
-		long now = System.currentTimeMillis();
+		long now = this.clock.millis();
 		Participant[] before = new Participant[1];
 		Participant after = room.participants.computeIfPresent(participantId, (id, current) -> {
 			before[0] = current;
@@ -198,7 +202,7 @@ public class RoomService {
 	 * @return how many participants went offline
 	 */
 	public int sweep(Duration timeout) {
-		long deadline = System.currentTimeMillis() - timeout.toMillis();
+		long deadline = this.clock.millis() - timeout.toMillis();
 		int count = 0;
 		for (Room room : this.rooms.values()) {
 			List<String> gone = new ArrayList<>();

@@ -13,6 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
@@ -20,14 +21,20 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.gambiarra.support.FakeLlm;
 import dev.gambiarra.support.HubClient;
+import dev.gambiarra.support.SteppedClock;
+import dev.gambiarra.support.TestClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A room's SSE stream, with a short presence timeout so {@code participant:offline} happens within the test. */
+/**
+ * A room's SSE stream, with a short presence timeout and sweep interval; the hub's clock is a {@link TestClock}
+ * stepped past the timeout, so {@code participant:offline} happens within the test without waiting for it.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "gambiarra.demo.enabled=false", "gambiarra.health.interval=100ms",
 				"gambiarra.health.timeout=2s" })
 @AutoConfigureWebTestClient
+@Import(SteppedClock.class)
 class RoomEventStreamTest {
 
 	@RegisterExtension
@@ -38,6 +45,9 @@ class RoomEventStreamTest {
 
 	@Autowired
 	JsonMapper json;
+
+	@Autowired
+	TestClock clock;
 
 
 
@@ -95,6 +105,7 @@ class RoomEventStreamTest {
 			})
 			.then(() -> hub.join(code, "quiet", "m", upstream.endpoint()))
 			.assertNext((event) -> assertThat(event.event()).isEqualTo("participant:joined"))
+			.then(() -> this.clock.advance(Duration.ofSeconds(3)))
 			.assertNext((event) -> {
 				assertThat(event.event()).isEqualTo("participant:offline");
 				assertThat(data(event).get("participantId").asString()).isEqualTo("quiet");

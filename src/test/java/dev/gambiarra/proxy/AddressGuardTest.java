@@ -10,7 +10,8 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 
 import dev.gambiarra.config.SecurityProperties;
-import dev.gambiarra.participants.EndpointPolicy;
+import dev.gambiarra.outbound.AddressGuard;
+import dev.gambiarra.outbound.EndpointPolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

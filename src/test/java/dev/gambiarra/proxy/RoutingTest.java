@@ -32,6 +32,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -40,9 +41,12 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.gambiarra.events.EventBus;
 import dev.gambiarra.events.HubEvent;
+import dev.gambiarra.resilience.CircuitState;
 import dev.gambiarra.support.BusEvents;
 import dev.gambiarra.support.FakeLlm;
 import dev.gambiarra.support.HubClient;
+import dev.gambiarra.support.SteppedClock;
+import dev.gambiarra.support.TestClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -50,7 +54,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Routing and reliability against fake participants that misbehave on purpose: least busy first, caps and a fair
  * queue, failover before the first byte only, circuit breakers, timeouts and cancellation. After every test nothing
- * is in flight and nothing is queued.
+ * is in flight and nothing is queued. Circuit cool-downs run on a {@link TestClock} the tests step.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "gambiarra.demo.enabled=false", "gambiarra.mdns.enabled=false",
@@ -60,6 +64,7 @@ import static org.awaitility.Awaitility.await;
 				"gambiarra.routing.circuit-cool-down=700ms", "gambiarra.proxy.connect-timeout=500ms",
 				"gambiarra.proxy.first-byte-timeout=2500ms", "gambiarra.proxy.idle-timeout=600ms" })
 @AutoConfigureWebTestClient(timeout = "30s")
+@Import(SteppedClock.class)
 class RoutingTest {
 
 	static FakeLlm alpha;
@@ -77,6 +82,9 @@ class RoutingTest {
 
 	@Autowired
 	JsonMapper json;
+
+	@Autowired
+	TestClock clock;
 
 	@LocalServerPort
 	int port;
@@ -414,8 +422,10 @@ class RoutingTest {
 			assertThat(count(alpha)).as("out of rotation while open").isEqualTo(2);
 
 			alpha.reset();
-			await().atMost(Duration.ofSeconds(5))
-				.until(() -> this.balancer.snapshot(code, "a").retryInMillis() == 0);
+			this.clock.advance(Duration.ofMillis(699));
+			assertThat(this.balancer.snapshot(code, "a").retryInMillis()).isEqualTo(1);
+			this.clock.advance(Duration.ofMillis(1));
+			assertThat(this.balancer.snapshot(code, "a").retryInMillis()).isZero();
 			chat(code, "a").expectStatus().isOk().expectBody().returnResult();
 			events.await("participant:circuit-closed");
 			assertThat(this.balancer.snapshot(code, "a").circuit()).isEqualTo(CircuitState.CLOSED);
@@ -429,7 +439,8 @@ class RoutingTest {
 		alpha.on("/v1/chat/completions", (request, response) -> FakeLlm.json(response, 500, "{}"));
 		chat(code, "a").expectStatus().is5xxServerError().expectBody().returnResult();
 		chat(code, "a").expectStatus().is5xxServerError().expectBody().returnResult();
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.balancer.snapshot(code, "a").retryInMillis() == 0);
+		this.clock.advance(Duration.ofMillis(700));
+		assertThat(this.balancer.snapshot(code, "a").retryInMillis()).isZero();
 		chat(code, "a").expectStatus().isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR).expectBody().returnResult();
 		await().until(() -> this.balancer.snapshot(code, "a").inFlight() == 0);
 		ParticipantLoad load = this.balancer.snapshot(code, "a");

@@ -12,11 +12,13 @@ import io.netty.util.concurrent.EventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.test.StepVerifier;
 import reactor.netty.http.HttpResources;
 import reactor.netty.resources.LoopResources;
 
 import org.springframework.util.unit.DataSize;
 
+import dev.gambiarra.outbound.TestPolicies;
 import dev.gambiarra.rooms.Participant;
 import dev.gambiarra.rooms.ParticipantStatus;
 import dev.gambiarra.support.FakeLlm;
@@ -64,6 +66,28 @@ class UpstreamClientTest {
 				});
 				assertThat(answeredOn.get(10, TimeUnit.SECONDS)).isSameAs(startedOn.get(10, TimeUnit.SECONDS));
 			}
+		}
+	}
+
+	@Test
+	void aNameThatResolvesToADeniedAddressIsRefusedWhenTheConnectionOpens() {
+		UpstreamClient guarded = new UpstreamClient(new ProxyProperties(Duration.ofSeconds(5), Duration.ofSeconds(10),
+				Duration.ofSeconds(10), 64, Duration.ofSeconds(60), DataSize.ofMegabytes(8)),
+				TestPolicies.loopbackDeniedAtConnect());
+		try {
+			Participant byName = new Participant("p2", "P2", "m", "http://localhost:" + llm.port(), Map.of(), Map.of(),
+					ParticipantStatus.ONLINE, 0, 0, null, "token", 4);
+			int before = llm.received().size();
+			byte[] body = "{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8);
+			StepVerifier.create(guarded.relay(byName, "chat/completions", "req-2", false, body)
+				.response((response, content) -> content.then()))
+				.expectErrorSatisfies((ex) -> assertThat(ProxyService.describe(ex))
+					.isEqualTo("participant address not allowed on this hub"))
+				.verify(Duration.ofSeconds(10));
+			assertThat(llm.received()).as("no request reached the participant").hasSize(before);
+		}
+		finally {
+			guarded.destroy();
 		}
 	}
 

@@ -14,6 +14,7 @@ import org.springframework.mock.web.server.MockServerWebExchange;
 
 import dev.gambiarra.config.HubProperties;
 import dev.gambiarra.config.SecurityProperties;
+import dev.gambiarra.support.TestClock;
 import dev.gambiarra.web.HubException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,9 +28,11 @@ import static org.mockito.Mockito.when;
 /** The per-address failure counter: blocks after the limit, per address, in bounded memory. */
 class FailedAttemptsTest {
 
-	private static FailedAttempts attempts(int max, Duration window, int tracked) {
+	private final TestClock clock = new TestClock();
+
+	private FailedAttempts attempts(int max, Duration window, int tracked) {
 		return new FailedAttempts(new SecurityProperties(List.of(), List.of(), true, Duration.ofSeconds(1), max,
-				window, tracked));
+				window, tracked), this.clock);
 	}
 
 	private static MockServerHttpRequest from(String address) {
@@ -78,9 +81,10 @@ class FailedAttemptsTest {
 		FailedAttempts attempts = attempts(1, Duration.ofMillis(200), 100);
 		attempts.recordFailure(from("10.0.0.1"));
 		assertThatThrownBy(() -> attempts.check(from("10.0.0.1"))).isInstanceOf(HubException.class);
-		org.awaitility.Awaitility.await()
-			.atMost(Duration.ofSeconds(2))
-			.untilAsserted(() -> assertThatNoException().isThrownBy(() -> attempts.check(from("10.0.0.1"))));
+		this.clock.advance(Duration.ofMillis(199));
+		assertThatThrownBy(() -> attempts.check(from("10.0.0.1"))).isInstanceOf(HubException.class);
+		this.clock.advance(Duration.ofMillis(1));
+		assertThatNoException().isThrownBy(() -> attempts.check(from("10.0.0.1")));
 	}
 
 	@Test

@@ -20,6 +20,9 @@ import reactor.util.retry.Retry;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
+import dev.gambiarra.outbound.AddressGuard;
+import dev.gambiarra.resilience.CircuitBreaker;
+import dev.gambiarra.resilience.CircuitBreaker.Admission;
 import dev.gambiarra.web.HubException;
 
 /**
@@ -65,7 +68,8 @@ public final class ProviderChain {
 		}
 		Entry entry = this.entries.get(index);
 		ChatProvider provider = entry.provider();
-		if (!entry.breaker().tryAcquire()) {
+		Admission admission = entry.breaker().tryAcquire();
+		if (!admission.passed()) {
 			reasons.add(provider.describe() + ": paused after repeated failures (circuit open)");
 			return attempt(index + 1, messages, reasons);
 		}
@@ -92,13 +96,13 @@ public final class ProviderChain {
 						entry.breaker().success();
 					}
 					else {
-						entry.breaker().release();
+						entry.breaker().abandon(admission);
 					}
 				}
 			})
 			.onErrorResume((ex) -> {
 				settled.set(true);
-				entry.breaker().failure();
+				entry.breaker().failure(admission);
 				String reason = describe(ex);
 				logger.warn("Agent provider {} failed: {}", provider.describe(), reason);
 				if (started.get()) {
@@ -145,6 +149,9 @@ public final class ProviderChain {
 		}
 		if (root instanceof ReadTimeoutException) {
 			return "no data within the timeout";
+		}
+		if (root instanceof AddressGuard.RefusedAddressException) {
+			return "address not allowed on this hub";
 		}
 		if (root instanceof ConnectException) {
 			return "connection refused";

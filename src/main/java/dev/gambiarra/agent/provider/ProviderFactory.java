@@ -1,7 +1,6 @@
 package dev.gambiarra.agent.provider;
 
-import java.net.URI;
-import java.net.URISyntaxException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,13 +22,18 @@ import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import dev.gambiarra.outbound.EndpointPolicy;
+import dev.gambiarra.outbound.RefusedEndpointException;
 import dev.gambiarra.proxy.RoomCompletions;
+import dev.gambiarra.resilience.CircuitBreaker;
 import dev.gambiarra.web.HubException;
 
 /**
  * Builds a session's {@link ProviderChain} from what the client asked for, checking it first (a room must exist and
- * its password match; a base URL must be http(s) and allowed). Circuit breakers are shared: every session that
- * uses the same provider sees it paused after repeated failures.
+ * its password match; a base URL must pass the hub's {@link EndpointPolicy}, the same one participant endpoints
+ * pass, host names resolved). Its HTTP client carries the policy's address guard, so a name that resolves to a
+ * denied address when the connection opens is refused then. Circuit breakers are shared: every session that uses
+ * the same provider sees it paused after repeated failures.
  */
 @Component
 public class ProviderFactory implements DisposableBean {
@@ -42,22 +46,29 @@ public class ProviderFactory implements DisposableBean {
 
 	private final JsonMapper json;
 
+	private final EndpointPolicy endpoints;
+
+	private final Clock clock;
+
 	private final ConnectionProvider pool;
 
 	private final WebClient client;
 
 	private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
 
-	ProviderFactory(RoomCompletions rooms, ProviderProperties properties, JsonMapper json, WebClient.Builder builder) {
+	ProviderFactory(RoomCompletions rooms, ProviderProperties properties, JsonMapper json, WebClient.Builder builder,
+			EndpointPolicy endpoints, Clock clock) {
 		this.rooms = rooms;
 		this.properties = properties;
 		this.json = json;
+		this.endpoints = endpoints;
+		this.clock = clock;
 		this.pool = ConnectionProvider.builder("gambiarra-agent")
 			.maxConnections(properties.maxConnections())
 			.pendingAcquireTimeout(properties.connectTimeout().plusSeconds(5))
 			.build();
 		long idleMillis = properties.idleTimeout().toMillis();
-		HttpClient http = HttpClient.create(this.pool)
+		HttpClient http = endpoints.guard(HttpClient.create(this.pool))
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
 			.responseTimeout(properties.firstTokenTimeout())
 			.doOnResponse((response, connection) -> connection
@@ -86,8 +97,8 @@ public class ProviderFactory implements DisposableBean {
 	Mono<ChatProvider> create(ProviderSpec spec, String client) {
 		return Mono.defer(() -> switch (spec.kind()) {
 			case "room" -> room(spec, client);
-			case "openai" -> Mono.just(openAi(spec));
-			case "test" -> Mono.just(test(spec));
+			case "openai" -> openAi(spec);
+			case "test" -> test(spec);
 			default -> Mono.error(invalid("provider kind must be room, openai or test"));
 		});
 	}
@@ -104,7 +115,7 @@ public class ProviderFactory implements DisposableBean {
 			.thenReturn(new RoomProvider(this.rooms, room, model, this.json));
 	}
 
-	private ChatProvider openAi(ProviderSpec spec) {
+	private Mono<ChatProvider> openAi(ProviderSpec spec) {
 		if (!this.properties.allowClientEndpoints()) {
 			throw invalid("this hub does not allow client-chosen model servers; use a room");
 		}
@@ -112,53 +123,47 @@ public class ProviderFactory implements DisposableBean {
 		if (model == null || model.isBlank()) {
 			throw invalid("an openai provider needs \"model\"");
 		}
-		return new OpenAiProvider(this.client, baseUrl(spec.baseUrl()), spec.apiKey(), model, "openai", this.json);
+		String url = baseUrl(spec.baseUrl());
+		return resolvesToAllowed(url)
+			.thenReturn(new OpenAiProvider(this.client, url, spec.apiKey(), model, "openai", this.json));
 	}
 
-	private ChatProvider test(ProviderSpec spec) {
-		String url = this.properties.testLlmUrl();
-		if (url == null || url.isBlank()) {
+	private Mono<ChatProvider> test(ProviderSpec spec) {
+		String configured = this.properties.testLlmUrl();
+		if (configured == null || configured.isBlank()) {
 			throw invalid("the test LLM is not configured on this hub (gambiarra.agent.provider.test-llm-url)");
 		}
 		String model = (spec.model() == null || spec.model().isBlank()) ? this.properties.testLlmModel()
 				: spec.model();
-		return new OpenAiProvider(this.client, baseUrl(url), null, model, "test", this.json);
+		String url = baseUrl(configured);
+		return resolvesToAllowed(url).thenReturn(new OpenAiProvider(this.client, url, null, model, "test", this.json));
 	}
 
-	/** An http(s) URL without credentials, query or fragment, trailing slashes removed. */
-	static String baseUrl(@Nullable String url) {
+	/** An http(s) URL the endpoint policy allows, without a trailing slash; its host name is checked later. */
+	String baseUrl(@Nullable String url) {
 		if (url == null || url.isBlank()) {
 			throw invalid("an openai provider needs \"baseUrl\"");
 		}
-		String trimmed = url.strip();
-		while (trimmed.endsWith("/")) {
-			trimmed = trimmed.substring(0, trimmed.length() - 1);
-		}
 		try {
-			URI uri = new URI(trimmed);
-			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
-			if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
-					&& uri.getRawUserInfo() == null && uri.getRawQuery() == null && uri.getRawFragment() == null) {
-				if (isMetadataHost(uri.getHost())) {
-					throw invalid("baseUrl points to a link-local or cloud metadata address");
-				}
-				return trimmed;
-			}
+			return this.endpoints.check(url);
 		}
-		catch (URISyntaxException ex) {
-			// refused below
+		catch (RefusedEndpointException ex) {
+			throw refused(ex);
 		}
-		throw invalid("baseUrl must be an http(s) URL such as http://127.0.0.1:11434/v1");
 	}
 
-	/** Link-local and cloud metadata addresses, as literals or well-known names (no DNS lookup here). */
-	static boolean isMetadataHost(String host) {
-		String h = host.toLowerCase(Locale.ROOT);
-		if (h.startsWith("[")) {
-			h = h.substring(1, h.length() - 1);
-		}
-		return h.startsWith("169.254.") || h.startsWith("fe80:") || h.equals("fd00:ec2::254")
-				|| h.equals("metadata.google.internal") || h.equals("metadata");
+	/** Completes when the URL's host name resolves only to addresses the endpoint policy allows. */
+	private Mono<Void> resolvesToAllowed(String url) {
+		return this.endpoints.checkAddresses(url).onErrorMap(RefusedEndpointException.class, ProviderFactory::refused);
+	}
+
+	private static ProviderException refused(RefusedEndpointException ex) {
+		return invalid(switch (ex.reason()) {
+			case NOT_HTTP_URL -> "baseUrl must be an http(s) URL such as http://127.0.0.1:11434/v1";
+			case AMBIGUOUS_NUMBER -> "baseUrl: write an IPv4 address as four decimal numbers";
+			case NOT_ALLOWED -> "baseUrl points to an address this hub may not call (link-local, cloud metadata "
+					+ "or outside the allowed networks)";
+		});
 	}
 
 	private CircuitBreaker breaker(String key) {
@@ -166,7 +171,7 @@ public class ProviderFactory implements DisposableBean {
 			this.breakers.values().removeIf((breaker) -> !breaker.isOpen());
 		}
 		return this.breakers.computeIfAbsent(key, (k) -> new CircuitBreaker(this.properties.breakerFailures(),
-				this.properties.breakerCooldown(), System::nanoTime));
+				this.properties.breakerCooldown(), this.clock));
 	}
 
 	private static ProviderException invalid(String message) {

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -16,6 +15,9 @@ import reactor.test.StepVerifier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
+import dev.gambiarra.resilience.CircuitBreaker;
+import dev.gambiarra.support.TestClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Retries before the first token only, fallbacks in order, and the circuit breaker. */
@@ -23,7 +25,7 @@ class ProviderChainTests {
 
 	static final List<ChatMessage> messages = List.of(ChatMessage.user("hi"));
 
-	final AtomicLong clock = new AtomicLong();
+	final TestClock clock = new TestClock();
 
 	static ProviderProperties properties(int breakerFailures, Duration firstToken) {
 		return new ProviderProperties(Duration.ofSeconds(1), firstToken, Duration.ofSeconds(5), 2,
@@ -34,7 +36,7 @@ class ProviderChainTests {
 	ProviderChain chain(ProviderProperties properties, FakeProvider... providers) {
 		return new ProviderChain(java.util.Arrays.stream(providers)
 			.map((p) -> new ProviderChain.Entry(p, new CircuitBreaker(properties.breakerFailures(),
-					properties.breakerCooldown(), this.clock::get)))
+					properties.breakerCooldown(), this.clock)))
 			.toList(), properties);
 	}
 
@@ -107,7 +109,7 @@ class ProviderChainTests {
 			.expectErrorSatisfies((ex) -> assertThat(ex.getMessage()).contains("broken: paused", "circuit open"))
 			.verify();
 		assertThat(broken.calls).hasValue(2);
-		this.clock.addAndGet(Duration.ofSeconds(31).toNanos());
+		this.clock.advance(Duration.ofSeconds(31));
 		StepVerifier.create(chain.stream(messages)).expectError(ProviderException.class).verify();
 		assertThat(broken.calls).as("one trial after the cooldown").hasValue(3);
 		StepVerifier.create(chain.stream(messages)).expectError(ProviderException.class).verify();

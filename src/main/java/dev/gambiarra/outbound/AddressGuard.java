@@ -1,4 +1,4 @@
-package dev.gambiarra.proxy;
+package dev.gambiarra.outbound;
 
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -9,21 +9,22 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 
-import dev.gambiarra.participants.EndpointPolicy;
+import dev.gambiarra.outbound.EndpointPolicy;
 
 /**
- * Checks the address every upstream connection is about to open, after DNS resolution, against the endpoint
- * policy; a refused address fails the connect without a packet being sent. This closes the gap between the check at
- * join and the moment of connecting (a host name that re-resolves to the metadata service).
+ * Checks the address every outbound connection is about to open, after DNS resolution, against the endpoint
+ * policy; a refused address fails the connect without a packet being sent. This closes the gap between the check of
+ * a URL (at join, at agent session start) and the moment of connecting (a host name that re-resolves to the metadata
+ * service). Installed with {@link EndpointPolicy#guard}.
  */
 @ChannelHandler.Sharable
-final class AddressGuard extends ChannelOutboundHandlerAdapter {
+public final class AddressGuard extends ChannelOutboundHandlerAdapter {
 
 	static final String NAME = "gambiarra-address-guard";
 
 	private final EndpointPolicy policy;
 
-	AddressGuard(EndpointPolicy policy) {
+	public AddressGuard(EndpointPolicy policy) {
 		this.policy = policy;
 	}
 
@@ -38,8 +39,8 @@ final class AddressGuard extends ChannelOutboundHandlerAdapter {
 		super.connect(ctx, remoteAddress, localAddress, promise);
 	}
 
-	/** The participant's address is not one this hub may call. */
-	static final class RefusedAddressException extends ConnectException {
+	/** The address a connection was about to open is not one this hub may call. */
+	public static final class RefusedAddressException extends ConnectException {
 
 		RefusedAddressException() {
 			super("address not allowed on this hub");

@@ -1,4 +1,4 @@
-package dev.gambiarra.participants;
+package dev.gambiarra.outbound;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -10,6 +10,13 @@ import java.util.Arrays;
  * A network in CIDR notation ({@code 10.0.0.0/8}, {@code fd00:ec2::254/128}); a bare address means a single host.
  * Matching normalizes IPv6 forms that embed an IPv4 address (mapped {@code ::ffff:a.b.c.d}, compatible
  * {@code ::a.b.c.d}, NAT64 {@code 64:ff9b::a.b.c.d}), so a v4 rule also catches those spellings.
+ * <p>
+ * Why not Spring Security's {@code IpAddressMatcher}: it returns {@code false} as soon as the candidate's address
+ * class differs from the rule's, then compares raw bytes, so the IPv4-compatible and NAT64 spellings of
+ * {@code 169.254.169.254} (both {@code Inet6Address}) would slip past {@code 169.254.0.0/16}; only the mapped form
+ * is caught, because {@code InetAddress} itself turns it into an {@code Inet4Address}. It would also bring in
+ * {@code spring-security-web} and {@code spring-security-core} for one class. The unwrapping below is the part that
+ * matters, and a matcher would still need it.
  */
 record Cidr(String text, byte[] network, int prefix) {
 

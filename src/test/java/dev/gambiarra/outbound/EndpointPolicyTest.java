@@ -1,10 +1,11 @@
-package dev.gambiarra.participants;
+package dev.gambiarra.outbound;
 
 import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.test.StepVerifier;
 
@@ -25,11 +26,7 @@ class EndpointPolicyTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http://169.254.169.254", "http://169.254.169.254/latest/meta-data",
-			"http://169.254.0.1:8080", "http://[::ffff:169.254.169.254]", "http://[::ffff:a9fe:a9fe]:80",
-			"http://[::169.254.169.254]", "http://[64:ff9b::169.254.169.254]", "http://[fd00:ec2::254]",
-			"http://[FD00:EC2:0:0:0:0:0:254]", "http://[fe80::1]:11434", "http://[fe80::1%25eth0]",
-			"http://2852039166", "http://0xA9FEA9FE", "http://0251.0376.0251.0376", "http://169.254.43518" })
+	@MethodSource(MetadataSpellings.URLS)
 	void linkLocalAndMetadataAddressesAreRefusedInEverySpelling(String endpoint) {
 		assertThatThrownBy(() -> policy(List.of()).check(endpoint)).isInstanceOf(HubException.class)
 			.hasMessageStartingWith("Invalid endpoint");

@@ -1,4 +1,4 @@
-package dev.gambiarra.participants;
+package dev.gambiarra.outbound;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
@@ -14,23 +15,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.client.HttpClient;
 
 import org.springframework.stereotype.Component;
 
 import dev.gambiarra.config.SecurityProperties;
-import dev.gambiarra.web.HubException;
+import dev.gambiarra.outbound.RefusedEndpointException.Reason;
 
 /**
- * Which participant endpoints the hub agrees to call. An endpoint must be an {@code http(s)} URL; its address must
- * not be in the deny list (link-local and cloud metadata by default) and, when an allow list is configured, must be
- * in it. IP literals are checked at once; a host name is resolved off the event loop with a timeout and every
+ * Which URLs the hub agrees to call: participant endpoints and the agent's provider base URLs alike. A URL must be
+ * an {@code http(s)} URL; its address must not be in the deny list (link-local and cloud metadata by default) and,
+ * when an allow list is configured, must be in it. IP literals are checked at once; the well-known metadata names
+ * are refused without a lookup; any other host name is resolved off the event loop with a timeout and every
  * address it resolves to is checked. A name that does not resolve is accepted when no allow list is configured (a
- * laptop's {@code .local} name may only resolve on the participant's side) and refused when one is.
+ * laptop's {@code .local} name may only resolve on the participant's side) and refused when one is. Every client
+ * that connects to such a URL carries the {@link #guard(HttpClient) address guard}, which checks the address again
+ * when the connection opens.
  */
 @Component
 public class EndpointPolicy {
 
 	private static final Logger logger = LoggerFactory.getLogger(EndpointPolicy.class);
+
+	/** Cloud metadata services by name: refused even where they would not resolve from here. */
+	private static final Set<String> METADATA_HOSTS = Set.of("metadata.google.internal", "metadata");
 
 	private final List<Cidr> deny;
 
@@ -40,6 +48,8 @@ public class EndpointPolicy {
 
 	private final Duration resolveTimeout;
 
+	private final AddressGuard guard = new AddressGuard(this);
+
 	public EndpointPolicy(SecurityProperties properties) {
 		this.deny = properties.endpointDenyList().stream().filter((s) -> !s.isBlank()).map(Cidr::parse).toList();
 		this.allow = properties.endpointAllowList().stream().filter((s) -> !s.isBlank()).map(Cidr::parse).toList();
@@ -48,17 +58,21 @@ public class EndpointPolicy {
 	}
 
 	/**
-	 * The endpoint as stored: trimmed, without a trailing slash; refused unless it is an http(s) URL whose literal
-	 * address (if it is one) is allowed. Host names are checked by {@link #checkAddresses(String)}.
+	 * The URL as stored: trimmed, without a trailing slash; refused ({@link RefusedEndpointException}) unless it is
+	 * an http(s) URL whose literal address (if it is one) is allowed. Host names are checked by
+	 * {@link #checkAddresses(String)}.
 	 */
-	String check(String endpoint) {
+	public String check(String endpoint) {
 		String trimmed = endpoint.strip();
 		while (trimmed.endsWith("/")) {
 			trimmed = trimmed.substring(0, trimmed.length() - 1);
 		}
 		String host = hostOf(trimmed);
 		if (IpLiterals.isAmbiguousNumeric(host)) {
-			throw HubException.badRequest("Invalid endpoint: write an IPv4 address as four decimal numbers");
+			throw new RefusedEndpointException(Reason.AMBIGUOUS_NUMBER);
+		}
+		if (METADATA_HOSTS.contains(host)) {
+			throw refused();
 		}
 		if (IpLiterals.isLiteral(host)) {
 			try {
@@ -74,8 +88,8 @@ public class EndpointPolicy {
 		return trimmed;
 	}
 
-	/** Completes when the endpoint's host name (if it has one) resolves only to allowed addresses. */
-	Mono<Void> checkAddresses(String endpoint) {
+	/** Completes when the URL's host name (if it has one) resolves only to allowed addresses. */
+	public Mono<Void> checkAddresses(String endpoint) {
 		String host = hostOf(endpoint);
 		if (IpLiterals.isLiteral(host) || !this.resolve) {
 			return Mono.empty();
@@ -99,8 +113,9 @@ public class EndpointPolicy {
 	}
 
 	/**
-	 * Whether the hub may connect to this address. The proxy asks again for every connection it opens, with the
-	 * address DNS gave at that moment, so a name that re-resolves to a denied address after join is still refused.
+	 * Whether the hub may connect to this address. The {@link AddressGuard} asks again for every connection it opens,
+	 * with the address DNS gave at that moment, so a name that re-resolves to a denied address after the check is
+	 * still refused.
 	 */
 	public boolean allows(InetAddress address) {
 		for (Cidr network : this.deny) {
@@ -109,6 +124,12 @@ public class EndpointPolicy {
 			}
 		}
 		return this.allow.isEmpty() || this.allow.stream().anyMatch((network) -> network.contains(address));
+	}
+
+	/** {@code client} with the {@link AddressGuard} on every connection it opens. */
+	public HttpClient guard(HttpClient client) {
+		return client.doOnChannelInit((observer, channel, remote) -> channel.pipeline()
+			.addFirst(AddressGuard.NAME, this.guard));
 	}
 
 	private void checkAddress(InetAddress address) {
@@ -142,12 +163,12 @@ public class EndpointPolicy {
 		return host.toLowerCase(Locale.ROOT);
 	}
 
-	private static HubException invalid() {
-		return HubException.badRequest("Invalid endpoint: must be an http(s) URL such as http://192.168.1.10:11434");
+	private static RefusedEndpointException invalid() {
+		return new RefusedEndpointException(Reason.NOT_HTTP_URL);
 	}
 
-	private static HubException refused() {
-		return HubException.badRequest("Invalid endpoint: this address is not allowed on this hub");
+	private static RefusedEndpointException refused() {
+		return new RefusedEndpointException(Reason.NOT_ALLOWED);
 	}
 
 }

@@ -1,10 +1,10 @@
-package dev.gambiarra.proxy;
+package dev.gambiarra.resilience;
 
 import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** A participant's circuit breaker: in rotation, out of it, or serving its one trial request. */
+/** A circuit breaker's state: letting requests through, refusing them, or letting its one trial request through. */
 public enum CircuitState {
 
 	CLOSED, OPEN, HALF_OPEN;

@@ -1,4 +1,4 @@
-package dev.gambiarra.participants;
+package dev.gambiarra.outbound;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
