@@ -46,8 +46,8 @@ import dev.gambiarra.testllm.TestLlmServer;
  * LLM: streamed and plain chat, completions, embeddings, in a room created and closed for the purpose.
  * <p>
  * Nobody sees it: the public port is not open yet, so no client can list that room or subscribe to its events; its
- * request log lines are held back (the hub's loggers sit at WARN meanwhile) and its figures and meters are dropped
- * when it closes. A warm-up that fails or runs past {@code gambiarra.warmup.timeout} is logged and the hub starts
+ * log lines are encoded as the console would encode them, then dropped ({@link WarmUpLogs}), and its figures and
+ * meters are dropped when it closes. A warm-up that fails or runs past {@code gambiarra.warmup.timeout} is logged and the hub starts
  * anyway.
  */
 @Component
@@ -62,7 +62,7 @@ class WarmUp implements SmartLifecycle {
 
 	private static final String MODEL = "warm-up";
 
-	/** The loggers held at WARN during the warm-up: the hub's own, the request log line included. */
+	/** Without Logback, the loggers held at WARN during the warm-up: the hub's own, the request log line included. */
 	private static final List<String> QUIET = List.of("dev.gambiarra", "dev.gambiarra.requests");
 
 	private final ObjectProvider<HttpHandler> handler;
@@ -78,6 +78,8 @@ class WarmUp implements SmartLifecycle {
 	private volatile boolean running;
 
 	private volatile int relayed;
+
+	private volatile long linesEncoded;
 
 	WarmUp(ObjectProvider<HttpHandler> handler, JsonMapper json, RequestStats stats, LoggingSystem logging,
 			WarmUpProperties properties) {
@@ -96,7 +98,8 @@ class WarmUp implements SmartLifecycle {
 			return;
 		}
 		long started = System.nanoTime();
-		Map<String, @Nullable LogLevel> levels = quiet();
+		WarmUpLogs logs = WarmUpLogs.divert();
+		Map<String, @Nullable LogLevel> levels = (logs != null) ? Map.of() : quiet();
 		try {
 			this.relayed = run(httpHandler);
 		}
@@ -104,6 +107,10 @@ class WarmUp implements SmartLifecycle {
 			logger.warn("Warm-up stopped early, the hub starts anyway: {}", ex.toString());
 		}
 		finally {
+			if (logs != null) {
+				logs.close();
+				this.linesEncoded = logs.encoded();
+			}
 			restore(levels);
 		}
 		logger.info("Warmed up with {} relayed requests in {} ms before opening the port", this.relayed,
@@ -113,6 +120,11 @@ class WarmUp implements SmartLifecycle {
 	/** Requests the last warm-up relayed with a 200. */
 	int relayed() {
 		return this.relayed;
+	}
+
+	/** Log lines of the hub encoded for nothing during the last warm-up, so the log path is warm too. */
+	long linesEncoded() {
+		return this.linesEncoded;
 	}
 
 	private int run(HttpHandler httpHandler) {

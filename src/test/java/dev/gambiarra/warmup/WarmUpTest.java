@@ -57,6 +57,8 @@ class WarmUpTest {
 			.as("no meter of the warm-up room")
 			.containsOnlyNulls();
 
+		assertThat(this.warmUp.linesEncoded()).as("the request log line was written for nothing, once per request")
+			.isGreaterThanOrEqualTo(120);
 		assertThat(output.getOut()).contains("Warmed up with 120 relayed requests")
 			.doesNotContain("op=chat/completions")
 			.doesNotContain("joined room");
