@@ -40,6 +40,8 @@ import org.springframework.stereotype.Component;
 
 import dev.gambiarra.discovery.DiscoveredHub;
 import dev.gambiarra.discovery.MdnsBrowser;
+import dev.gambiarra.shell.CliException;
+import dev.gambiarra.shell.TextTable;
 import dev.gambiarra.testllm.ScriptedTurn;
 import dev.gambiarra.testllm.TestLlmOptions;
 import dev.gambiarra.testllm.TestLlmScript;

@@ -18,6 +18,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
 
+import dev.gambiarra.shell.CliException;
+
 /**
  * A small blocking JSON-over-HTTP client for the CLI thread. Transport failures become a {@link CliException} with
  * one readable line; HTTP statuses are returned for the caller to judge.

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
+import dev.gambiarra.shell.CliException;
+
 /**
  * A participant's stay in a room: join, a heartbeat every interval, and a clean leave when stopped. When the hub
  * answers a heartbeat with 404 because it restarted and forgot us, the session joins again by itself; when the room

@@ -21,6 +21,9 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
+import dev.gambiarra.shell.CliException;
+import dev.gambiarra.shell.TextTable;
+
 /**
  * A live view of one room, drawn from its SSE stream: participants and their health, the latest events and the
  * throughput the hub measured. Redraws on every event and every refresh tick; {@code plain} appends frames

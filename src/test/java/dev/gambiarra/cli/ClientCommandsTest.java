@@ -26,13 +26,14 @@ import org.springframework.shell.core.command.CommandContext;
 import org.springframework.shell.core.command.CommandRegistry;
 import org.springframework.shell.core.command.ParsedInput;
 
-import dev.gambiarra.support.DemoHubTest;
 import dev.gambiarra.events.EventBus;
 import dev.gambiarra.rooms.CreatedRoom;
 import dev.gambiarra.rooms.Participant;
 import dev.gambiarra.rooms.Registration;
 import dev.gambiarra.rooms.Room;
 import dev.gambiarra.rooms.RoomService;
+import dev.gambiarra.shell.CliException;
+import dev.gambiarra.support.DemoHubTest;
 import dev.gambiarra.testllm.TestLlmOptions;
 import dev.gambiarra.testllm.TestLlmServer;
 

@@ -22,6 +22,7 @@ import org.springframework.shell.core.command.CommandRegistry;
 import org.springframework.shell.core.command.ParsedInput;
 
 import dev.gambiarra.discovery.DiscoveredHub;
+import dev.gambiarra.shell.CliException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
