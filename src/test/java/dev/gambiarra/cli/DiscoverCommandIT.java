@@ -68,7 +68,7 @@ class DiscoverCommandIT {
 
 		Run json = cli(work, "discover", "--timeout", "10", "--json", "true");
 		assertThat(json.exit()).as(json.toString()).isZero();
-		assertThat(Http.parse(json.out()).path("hubs").findValuesAsString("url"))
+		assertThat(Reply.parse(json.out()).path("hubs").findValuesAsString("url"))
 			.contains("http://127.0.0.1:" + port + "/");
 	}
 

@@ -1,0 +1,149 @@
+package dev.gambiarra.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.shell.core.command.CommandContext;
+import org.springframework.shell.core.command.annotation.Command;
+import org.springframework.shell.core.command.annotation.Option;
+import org.springframework.stereotype.Component;
+
+import dev.gambiarra.shell.CliException;
+
+/**
+ * {@code chat}: one prompt to a room, the answer streamed to the terminal as it arrives (or whole with
+ * {@code --stream false}).
+ */
+@Component
+class ChatCommand {
+
+	private static final String HELP = "Usage: chat --code CODE --prompt TEXT [--model *|model:NAME|ID] "
+			+ "[--system TEXT] [--password P] [--stream false] [--hub URL|auto] ('help "
+			+ "chat' lists every option)";
+
+	private final ClientSupport support;
+
+	ChatCommand(ClientSupport support) {
+		this.support = support;
+	}
+
+	@Command(name = "chat", group = ClientSupport.GROUP, help = HELP,
+			description = "Send a prompt to a room and stream the answer")
+	void chat(@Option(longName = "code", description = "room code", required = true) String code,
+			@Option(longName = "prompt", description = "the message to send", required = true) String prompt,
+			@Option(longName = "model", description = "'*' (anyone), 'model:NAME' or a participant id",
+					defaultValue = "*") String model,
+			@Option(longName = "system", description = "system prompt") @Nullable String system,
+			@Option(longName = "password", description = "room password") @Nullable String password,
+			@Option(longName = "stream", description = "stream the answer as it arrives",
+					defaultValue = "true") boolean stream,
+			@Option(longName = "hub", description = ClientSupport.HUB_OPTION) @Nullable String hub,
+			CommandContext context) {
+		system = (system != null) ? system : "";
+		password = (password != null) ? password : "";
+		Remote remote = this.support.hub(hub);
+		List<Map<String, String>> messages = new ArrayList<>();
+		if (!system.isBlank()) {
+			messages.add(Map.of("role", "system", "content", system));
+		}
+		messages.add(Map.of("role", "user", "content", prompt));
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("model", model);
+		body.put("messages", messages);
+		body.put("stream", stream);
+		String path = "/rooms/" + code.strip() + "/v1/chat/completions";
+		String bearer = password.isEmpty() ? null : password;
+		String action = "chat in room " + code;
+		PrintWriter out = context.outputWriter();
+		if (!stream) {
+			Reply reply = remote.post(path, body, bearer);
+			if (!reply.ok()) {
+				throw reply.failure(action);
+			}
+			out.println(reply.body().path("choices").path(0).path("message").path("content").asString(""));
+			return;
+		}
+		Duration limit = this.support.properties().streamTimeout();
+		Flux<ServerSentEvent<String>> events = within(remote.events(HttpMethod.POST, path, body, bearer, action),
+				limit);
+		try (Stream<ServerSentEvent<String>> answer = events.toStream()) {
+			relay(answer, out);
+		}
+	}
+
+	/** The whole answer within {@code limit}, from the request to its last event. */
+	static <T> Flux<T> within(Flux<T> events, Duration limit) {
+		return Flux.defer(() -> {
+			long end = System.nanoTime() + limit.toNanos();
+			return events.timeout(Mono.delay(limit),
+					(event) -> Mono.delay(Duration.ofNanos(Math.max(0, end - System.nanoTime()))));
+		})
+			.onErrorMap(TimeoutException.class, (ex) -> CliException
+				.failure("The answer took longer than " + limit.toSeconds() + " s (gambiarra.cli.stream-timeout)"));
+	}
+
+	/** Prints the content deltas of an OpenAI event stream as they arrive, until {@code [DONE]}. */
+	static void relay(Stream<ServerSentEvent<String>> events, PrintWriter out) {
+		boolean wroteSomething = false;
+		Iterator<ServerSentEvent<String>> it = events.iterator();
+		while (true) {
+			boolean more;
+			try {
+				more = it.hasNext();
+			}
+			catch (RuntimeException ex) {
+				if (wroteSomething) {
+					out.println();
+					out.flush();
+				}
+				throw (ex instanceof CliException cli) ? cli
+						: CliException.failure("The answer was cut off: " + ClientSupport.rootMessage(ex));
+			}
+			if (!more) {
+				break;
+			}
+			ServerSentEvent<String> event = it.next();
+			String data = event.data();
+			if (data == null) {
+				continue;
+			}
+			if (data.strip().equals("[DONE]")) {
+				if (wroteSomething) {
+					out.println();
+				}
+				out.flush();
+				return;
+			}
+			JsonNode chunk = Reply.parse(data);
+			if ("error".equals(event.event()) || chunk.has("error")) {
+				out.println();
+				out.flush();
+				throw CliException.failure("The answer failed midway: " + new Reply(500, chunk, data).error());
+			}
+			String content = chunk.path("choices").path(0).path("delta").path("content").asString("");
+			if (!content.isEmpty()) {
+				out.print(content);
+				out.flush();
+				wroteSomething = true;
+			}
+		}
+		out.println();
+		out.flush();
+		throw CliException.failure("The answer was cut off: the stream ended without [DONE]");
+	}
+
+}
