@@ -1,5 +1,6 @@
 package dev.gambiarra.cli;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -27,24 +28,24 @@ final class Commands {
 
 	final TestLlmCommand testLlm;
 
-	private Commands(ClientSupport support) {
+	private Commands(ClientSupport support, Stdin stdin) {
 		this.support = support;
 		this.create = new CreateCommand(support);
 		this.list = new ListCommand(support);
 		this.join = new JoinCommand(support);
-		this.chat = new ChatCommand(support);
+		this.chat = new ChatCommand(support, stdin);
 		this.monitor = new MonitorCommand(support);
 		this.discover = new DiscoverCommand(support);
 		this.testLlm = new TestLlmCommand(support);
 	}
 
 	static Commands of(CliProperties properties, CliHttp http, boolean insideHub) {
-		return new Commands(new ClientSupport(properties, http, insideHub));
+		return new Commands(new ClientSupport(properties, http, insideHub), Stdins.TERMINAL);
 	}
 
 	static Commands of(CliProperties properties, CliHttp http, boolean insideHub, HubFinder finder,
 			Consumer<String> notices) {
-		return new Commands(new ClientSupport(properties, http, insideHub, finder, notices));
+		return new Commands(new ClientSupport(properties, http, insideHub, finder, notices), Stdins.TERMINAL);
 	}
 
 	void create(String name, @Nullable String password, boolean json, @Nullable String hub, CommandContext context) {
@@ -63,7 +64,7 @@ final class Commands {
 
 	void chat(String code, String prompt, String model, @Nullable String system, @Nullable String password,
 			boolean stream, @Nullable String hub, CommandContext context) {
-		this.chat.chat(code, prompt, model, system, password, stream, hub, context);
+		this.chat.chat(code, prompt, List.of(), model, system, password, stream, hub, context);
 	}
 
 	void monitor(String code, @Nullable String password, boolean plain, int count, @Nullable String hub,
