@@ -29,7 +29,7 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 import dev.gambiarra.shell.CliException;
 
 /**
- * The client commands' HTTP, built once per process: one JDK {@link HttpClient} (connect timeout
+ * The client commands' HTTP, built once per process (on first use): one JDK {@link HttpClient} (connect timeout
  * {@code gambiarra.cli.connect-timeout}, HTTP/1.1, no redirects) behind a {@link RestClient} for plain requests, each
  * bounded by {@code gambiarra.cli.request-timeout}, and a {@link WebClient} for event streams, decoded by Spring's
  * SSE reader (events, multi-line data, comments, CRLF). Streams get their own bound from the caller. A transport
@@ -38,23 +38,47 @@ import dev.gambiarra.shell.CliException;
 @Component
 class CliHttp {
 
-	private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENTS = new ParameterizedTypeReference<>() {
-	};
+	private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENTS =
+			new ParameterizedTypeReference<>() {
+			};
 
-	private final RestClient rest;
+	private final CliProperties properties;
 
-	private final WebClient web;
+	private volatile @Nullable Clients clients;
 
 	CliHttp(CliProperties properties) {
-		HttpClient client = HttpClient.newBuilder()
-			.connectTimeout(properties.connectTimeout())
-			.version(HttpClient.Version.HTTP_1_1)
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.build();
-		JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(client);
-		requests.setReadTimeout(properties.requestTimeout());
-		this.rest = RestClient.builder().requestFactory(requests).build();
-		this.web = WebClient.builder().clientConnector(new JdkClientHttpConnector(client)).build();
+		this.properties = properties;
+	}
+
+	/** The two clients over one JDK client, built on first use: a hub that never runs a client command has none. */
+	private record Clients(RestClient rest, WebClient web) {
+
+		static Clients of(CliProperties properties) {
+			HttpClient client = HttpClient.newBuilder()
+				.connectTimeout(properties.connectTimeout())
+				.version(HttpClient.Version.HTTP_1_1)
+				.followRedirects(HttpClient.Redirect.NEVER)
+				.build();
+			JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(client);
+			requests.setReadTimeout(properties.requestTimeout());
+			return new Clients(RestClient.builder().requestFactory(requests).build(),
+					WebClient.builder().clientConnector(new JdkClientHttpConnector(client)).build());
+		}
+
+	}
+
+	private Clients clients() {
+		Clients built = this.clients;
+		if (built == null) {
+			synchronized (this) {
+				built = this.clients;
+				if (built == null) {
+					built = Clients.of(this.properties);
+					this.clients = built;
+				}
+			}
+		}
+		return built;
 	}
 
 	/** The hub (or LLM endpoint) at {@code base}, a URL without trailing slash. */
@@ -65,7 +89,10 @@ class CliHttp {
 	/** A plain request; blocks until the answer, whatever its status, or a transport failure. */
 	Reply send(HttpMethod method, URI uri, @Nullable Object body, @Nullable String bearer) {
 		try {
-			RestClient.RequestBodySpec request = this.rest.method(method).uri(uri).headers((headers) -> auth(headers, bearer));
+			RestClient.RequestBodySpec request = clients().rest()
+				.method(method)
+				.uri(uri)
+				.headers((headers) -> auth(headers, bearer));
 			if (body != null) {
 				request.contentType(MediaType.APPLICATION_JSON).body(Reply.JSON.writeValueAsString(body));
 			}
@@ -78,12 +105,12 @@ class CliHttp {
 	}
 
 	/**
-	 * An event stream: its events as the SSE reader decodes them, or the error {@code refused} makes of a non-2xx
-	 * answer. Lazy: nothing is sent until it is subscribed to.
+	 * An event stream: its events as the SSE reader decodes them or, for a non-2xx answer, the one-line failure
+	 * {@code Cannot <action>: …}. Lazy: nothing is sent until it is subscribed to.
 	 */
 	Flux<ServerSentEvent<String>> events(HttpMethod method, URI uri, @Nullable Object body, @Nullable String bearer,
 			String action) {
-		WebClient.RequestBodySpec request = this.web.method(method).uri(uri).headers((headers) -> {
+		WebClient.RequestBodySpec request = clients().web().method(method).uri(uri).headers((headers) -> {
 			headers.setAccept(List.of(MediaType.TEXT_EVENT_STREAM));
 			auth(headers, bearer);
 		});
