@@ -157,7 +157,8 @@ class ChatCommand {
 					(event) -> Mono.delay(Duration.ofNanos(Math.max(0, end - System.nanoTime()))));
 		})
 			.onErrorMap(TimeoutException.class, (ex) -> CliException
-				.failure("The answer took longer than " + limit.toSeconds() + " s (gambiarra.cli.stream-timeout)"));
+				.failure("The answer took longer than " + ClientSupport.seconds(limit)
+					+ " s (gambiarra.cli.stream-timeout)"));
 	}
 
 	/** Prints the content deltas of an OpenAI event stream as they arrive, until {@code [DONE]}. */

@@ -155,10 +155,14 @@ class ClientSupport {
 	}
 
 	static String noHubMessage(Duration listened) {
-		long millis = listened.toMillis();
-		String seconds = (millis % 1000 == 0) ? Long.toString(millis / 1000)
+		return "No Gambiarra hub found on the network within " + seconds(listened) + " s";
+	}
+
+	/** A duration in seconds as people write it: {@code 6}, {@code 1.5}. */
+	static String seconds(Duration duration) {
+		long millis = duration.toMillis();
+		return (millis % 1000 == 0) ? Long.toString(millis / 1000)
 				: BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
-		return "No Gambiarra hub found on the network within " + seconds + " s";
 	}
 
 	static String rootMessage(Throwable ex) {

@@ -89,7 +89,7 @@ final class RoomMonitor {
 			.events(HttpMethod.GET, "/rooms/" + this.code + "/events", null, this.password, "monitor room " + this.code)
 			.timeout(this.idleTimeout)
 			.onErrorMap(TimeoutException.class, (ex) -> CliException.failure("Lost the event stream of room "
-					+ this.code + " (no event or heartbeat for " + this.idleTimeout.toSeconds() + " s)"));
+					+ this.code + " (no event or heartbeat for " + ClientSupport.seconds(this.idleTimeout) + " s)"));
 		ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "monitor-refresh");
 			thread.setDaemon(true);

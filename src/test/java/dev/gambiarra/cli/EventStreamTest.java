@@ -100,6 +100,22 @@ class EventStreamTest {
 	}
 
 	@Test
+	void aStalledAnswerOrEventStreamEndsAtItsTimeout() {
+		CliProperties quick = new CliProperties("http://localhost:3000", Duration.ofSeconds(2), Duration.ofSeconds(5),
+				Duration.ofMillis(800), Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMillis(800));
+		serveThenStall(chunk("Hel"), "event: connected\ndata: {}\n\n");
+		long start = System.nanoTime();
+		assertThatThrownBy(() -> Commands.of(quick, HTTP, false)
+			.chat("ABC123", "hi", "*", null, null, true, url(), context(this.output)))
+			.hasMessage("The answer took longer than 0.8 s (gambiarra.cli.stream-timeout)");
+		assertThat(this.output.toString()).isEqualTo("Hel\n");
+		assertThatThrownBy(() -> Commands.of(quick, HTTP, false)
+			.monitor("ABC123", null, true, 0, url(), context(new StringWriter())))
+			.hasMessage("Lost the event stream of room ABC123 (no event or heartbeat for 0.8 s)");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+	}
+
+	@Test
 	void theDecoderSeesEventsNotLines() {
 		String raw = "event: a\r\ndata: 1\r\ndata: 2\r\n\r\n: comment\r\n\r\ndata: 3\r\n\r\n";
 		List<String> events = SseDecoding.decode(raw, 3)
@@ -136,6 +152,24 @@ class EventStreamTest {
 				.get("/rooms/{code}/events",
 						(request, response) -> response.header("Content-Type", "text/event-stream")
 							.sendByteArray(pieces.delayElements(Duration.ofMillis(1))))
+				.get("/rooms/{code}/participants", (request, response) -> response
+					.header("Content-Type", "application/json")
+					.sendString(Mono.just("{\"participants\":[]}"))))
+			.bindNow(Duration.ofSeconds(10));
+	}
+
+	/** A hub that sends the start of its answer and of its event stream, then nothing, holding both open. */
+	private void serveThenStall(String answer, String events) {
+		this.hub = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.route((routes) -> routes
+				.post("/rooms/{code}/v1/chat/completions",
+						(request, response) -> response.header("Content-Type", "text/event-stream")
+							.sendString(Flux.concat(Mono.just(answer), Flux.never())))
+				.get("/rooms/{code}/events",
+						(request, response) -> response.header("Content-Type", "text/event-stream")
+							.sendString(Flux.concat(Mono.just(events), Flux.never())))
 				.get("/rooms/{code}/participants", (request, response) -> response
 					.header("Content-Type", "application/json")
 					.sendString(Mono.just("{\"participants\":[]}"))))
