@@ -38,8 +38,9 @@ interface Stdin {
 
 	/**
 	 * On Linux, whether {@code fd0} (the {@code /proc} link of file descriptor 0) points to a terminal device. Where
-	 * there is no such link, falls back to {@link System#console()}, which on Java 17 exists only when both stdin and
-	 * stdout are terminals: then a redirected stdout alone makes stdin count as not a terminal.
+	 * there is no such link, falls back to {@link System#console()} ({@code isTerminal()} on Java 22+, where a console
+	 * exists even when redirected), which speaks of stdin and stdout together: there a redirected stdout alone makes
+	 * stdin count as not a terminal.
 	 */
 	static boolean terminal(Path fd0) {
 		try {
@@ -52,7 +53,15 @@ interface Stdin {
 			// fall back below
 		}
 		Console console = System.console();
-		return console != null;
+		if (console == null) {
+			return false;
+		}
+		try {
+			return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+		}
+		catch (ReflectiveOperationException ex) {
+			return true;
+		}
 	}
 
 }
