@@ -5,6 +5,7 @@ import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -15,6 +16,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
+import org.springframework.http.HttpMethod;
 import org.springframework.shell.core.InputReader;
 import org.springframework.shell.core.command.CommandContext;
 import org.springframework.shell.core.command.CommandRegistry;
@@ -127,7 +129,7 @@ class EventStreamTest {
 
 	private void chat() {
 		ChatCommand.relay(HTTP.at(url())
-			.events(org.springframework.http.HttpMethod.POST, "/rooms/ABC123/v1/chat/completions", "{}", null,
+			.events(HttpMethod.POST, "/rooms/ABC123/v1/chat/completions", "{}", null,
 					"chat in room ABC123")
 			.toStream(), new PrintWriter(this.output, true));
 	}
@@ -141,35 +143,28 @@ class EventStreamTest {
 	private void serve(String stream) {
 		byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
 		Flux<byte[]> pieces = Flux.range(0, (bytes.length + 6) / 7)
-			.map((i) -> java.util.Arrays.copyOfRange(bytes, i * 7, Math.min(bytes.length, (i + 1) * 7)));
-		this.hub = HttpServer.create()
-			.host("127.0.0.1")
-			.port(0)
-			.route((routes) -> routes
-				.post("/rooms/{code}/v1/chat/completions",
-						(request, response) -> response.header("Content-Type", "text/event-stream")
-							.sendByteArray(pieces.delayElements(Duration.ofMillis(1))))
-				.get("/rooms/{code}/events",
-						(request, response) -> response.header("Content-Type", "text/event-stream")
-							.sendByteArray(pieces.delayElements(Duration.ofMillis(1))))
-				.get("/rooms/{code}/participants", (request, response) -> response
-					.header("Content-Type", "application/json")
-					.sendString(Mono.just("{\"participants\":[]}"))))
-			.bindNow(Duration.ofSeconds(10));
+			.map((i) -> Arrays.copyOfRange(bytes, i * 7, Math.min(bytes.length, (i + 1) * 7)))
+			.delayElements(Duration.ofMillis(1));
+		start(pieces, pieces);
 	}
 
 	/** A hub that sends the start of its answer and of its event stream, then nothing, holding both open. */
 	private void serveThenStall(String answer, String events) {
+		start(Flux.concat(Mono.just(answer.getBytes(StandardCharsets.UTF_8)), Flux.never()),
+				Flux.concat(Mono.just(events.getBytes(StandardCharsets.UTF_8)), Flux.never()));
+	}
+
+	private void start(Flux<byte[]> answer, Flux<byte[]> events) {
 		this.hub = HttpServer.create()
 			.host("127.0.0.1")
 			.port(0)
 			.route((routes) -> routes
 				.post("/rooms/{code}/v1/chat/completions",
 						(request, response) -> response.header("Content-Type", "text/event-stream")
-							.sendString(Flux.concat(Mono.just(answer), Flux.never())))
+							.sendByteArray(answer))
 				.get("/rooms/{code}/events",
 						(request, response) -> response.header("Content-Type", "text/event-stream")
-							.sendString(Flux.concat(Mono.just(events), Flux.never())))
+							.sendByteArray(events))
 				.get("/rooms/{code}/participants", (request, response) -> response
 					.header("Content-Type", "application/json")
 					.sendString(Mono.just("{\"participants\":[]}"))))
