@@ -89,7 +89,8 @@ class ParticipantController {
 	@GetMapping("/rooms/{code}/participants")
 	Mono<Map<String, List<Participant>>> participants(@PathVariable String code, ServerWebExchange exchange) {
 		return this.access.enter(code, exchange)
-			.map((room) -> Map.of("participants", List.copyOf(room.participants())));
+			.flatMap(this.rooms::participants)
+			.map((participants) -> Map.of("participants", List.copyOf(participants)));
 	}
 
 	record HealthRequest(@Nullable String id) {

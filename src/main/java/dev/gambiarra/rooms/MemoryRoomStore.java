@@ -2,6 +2,7 @@ package dev.gambiarra.rooms;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,6 +45,11 @@ final class MemoryRoomStore implements RoomStore {
 	@Override
 	public Mono<Participant> loadParticipant(Room room, String participantId) {
 		return Mono.empty();
+	}
+
+	@Override
+	public Mono<Collection<Participant>> participants(Room room) {
+		return Mono.just(room.participants());
 	}
 
 	@Override

@@ -136,6 +136,11 @@ public class RoomService {
 		return this.store.loadParticipant(room, participantId).switchIfEmpty(Mono.error(RoomService::participantNotFound));
 	}
 
+	/** A room's participants for a listing, {@code lastSeen} as fresh as the store knows it. */
+	public Mono<Collection<Participant>> participants(Room room) {
+		return this.store.participants(room);
+	}
+
 	/** Whether rooms outlive this hub: a shared store keeps them when the hub stops. */
 	public boolean sharedStore() {
 		return this.store.shared();

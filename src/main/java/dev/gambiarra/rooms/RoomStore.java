@@ -1,6 +1,7 @@
 package dev.gambiarra.rooms;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -25,6 +26,9 @@ interface RoomStore {
 
 	/** A participant this hub's copy does not show yet, looked up where it is kept; empty when unknown. */
 	Mono<Participant> loadParticipant(Room room, String participantId);
+
+	/** A room's participants as listed to clients, {@code lastSeen} as fresh as the store knows it. */
+	Mono<Collection<Participant>> participants(Room room);
 
 	/** Adds a room: 409 when its code is taken, 429 when {@code maxRooms} exist. */
 	Mono<Room> add(Room room, int maxRooms);
