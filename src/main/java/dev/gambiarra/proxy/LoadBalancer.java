@@ -65,10 +65,15 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 
 	private volatile @Nullable Disposable capacityWatch;
 
-	LoadBalancer(RoomService rooms, EventBus events, RoutingProperties properties) {
+	private final SharedLoad shared;
+
+	LoadBalancer(RoomService rooms, EventBus events, RoutingProperties properties, SharedLoad shared) {
 		this.rooms = rooms;
 		this.events = events;
 		this.properties = properties;
+		this.shared = shared;
+		// Another hub's requests ended (or its hub stopped renewing them): requests waiting here may go now.
+		shared.onFreed(this::capacityAdded);
 		this.coolDownMillis = properties.circuitCoolDown().toMillis();
 	}
 
@@ -228,14 +233,16 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 				continue;
 			}
 			circuitAllows = true;
-			if (slot.inFlight >= participant.maxConcurrent()) {
+			// In flight on every hub: this hub's own, plus what the other hubs sharing the store last said.
+			int busy = slot.inFlight + this.shared.elsewhere(room.code(), participant.id());
+			if (busy >= participant.maxConcurrent()) {
 				continue;
 			}
-			if (slot.inFlight < bestInFlight) {
+			if (busy < bestInFlight) {
 				best.clear();
-				bestInFlight = slot.inFlight;
+				bestInFlight = busy;
 			}
-			if (slot.inFlight == bestInFlight) {
+			if (busy == bestInFlight) {
 				best.add(participant);
 			}
 		}
@@ -256,13 +263,14 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 	private Lease grant(RoomLoad load, Room room, Participant participant, long now, List<HubEvent> announcements) {
 		Slot slot = load.slot(participant.id());
 		slot.inFlight++;
+		this.shared.changed(room.code(), participant.id(), slot.inFlight);
 		boolean trial = false;
 		if (slot.circuit == CircuitState.OPEN) {
 			slot.circuit = CircuitState.HALF_OPEN;
 			trial = true;
 			logger.info("Participant {} of room {}: trial request after cool-down", participant.id(), room.code());
 		}
-		if (slot.inFlight >= participant.maxConcurrent()
+		if (slot.inFlight + this.shared.elsewhere(room.code(), participant.id()) >= participant.maxConcurrent()
 				&& moveStatus(room, participant.id(), ParticipantStatus.ONLINE, ParticipantStatus.BUSY)) {
 			announcements.add(HubEvent.participantBusy(room.code(), participant.id()));
 		}
@@ -281,9 +289,10 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 		synchronized (load) {
 			Slot slot = load.slot(id);
 			slot.inFlight--;
+			this.shared.changed(room.code(), id, slot.inFlight);
 			recordOutcome(room, id, slot, lease, announcements);
 			Participant current = room.participant(id);
-			if (current != null && slot.inFlight < current.maxConcurrent()
+			if (current != null && slot.inFlight + this.shared.elsewhere(room.code(), id) < current.maxConcurrent()
 					&& moveStatus(room, id, ParticipantStatus.BUSY, ParticipantStatus.ONLINE)) {
 				announcements.add(HubEvent.participantOnline(room.code(), id));
 			}

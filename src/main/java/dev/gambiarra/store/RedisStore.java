@@ -10,6 +10,8 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.pubsub.api.reactive.RedisPubSubReactiveCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -35,13 +37,19 @@ public final class RedisStore implements AutoCloseable {
 
 	private final StatefulRedisConnection<String, String> reader;
 
+	private final StatefulRedisPubSubConnection<String, String> pubSub;
+
 	private final StoreProperties.Redis properties;
 
+	private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
 	private RedisStore(RedisClient client, StatefulRedisConnection<String, String> commands,
-			StatefulRedisConnection<String, String> reader, StoreProperties.Redis properties) {
+			StatefulRedisConnection<String, String> reader, StatefulRedisPubSubConnection<String, String> pubSub,
+			StoreProperties.Redis properties) {
 		this.client = client;
 		this.commands = commands;
 		this.reader = reader;
+		this.pubSub = pubSub;
 		this.properties = properties;
 	}
 
@@ -63,10 +71,11 @@ public final class RedisStore implements AutoCloseable {
 		try {
 			commands = client.connect();
 			StatefulRedisConnection<String, String> reader = client.connect();
+			StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub();
 			commands.sync().ping();
 			logger.info("State store: Redis at {} (key prefix '{}')", redacted(properties.url()),
 					properties.keyPrefix());
-			return new RedisStore(client, commands, reader, properties);
+			return new RedisStore(client, commands, reader, pubSub, properties);
 		}
 		catch (RuntimeException ex) {
 			if (commands != null) {
@@ -89,6 +98,11 @@ public final class RedisStore implements AutoCloseable {
 	/** The connection for blocking reads only ({@code XREAD BLOCK}). */
 	public RedisReactiveCommands<String, String> reader() {
 		return this.reader.reactive();
+	}
+
+	/** The connection for subscriptions (Lettuce subscribes again after a reconnect). */
+	public RedisPubSubReactiveCommands<String, String> pubSub() {
+		return this.pubSub.reactive();
 	}
 
 	public String key(String name) {
@@ -124,6 +138,10 @@ public final class RedisStore implements AutoCloseable {
 
 	@Override
 	public void close() {
+		if (!this.closed.compareAndSet(false, true)) {
+			return;
+		}
+		this.pubSub.close();
 		this.reader.close();
 		this.commands.close();
 		this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
