@@ -1,6 +1,7 @@
 package dev.gambiarra.support;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -34,10 +35,14 @@ public final class Hub implements AutoCloseable {
 
 	/** A hub on the Redis store at {@code redisUrl}, under {@code prefix}, with extra {@code name=value} properties. */
 	public static Hub onRedis(String redisUrl, String prefix, String... properties) {
+		boolean portGiven = Arrays.stream(properties).anyMatch((property) -> property.startsWith("server.port="));
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
 				"--gambiarra.demo.enabled=false", "--gambiarra.mdns.enabled=false", "--gambiarra.console.enabled=false",
 				"--gambiarra.store.type=redis", "--gambiarra.store.redis.url=" + redisUrl,
 				"--gambiarra.store.redis.key-prefix=" + prefix));
+		if (portGiven) {
+			args.remove(0);
+		}
 		for (String property : properties) {
 			args.add("--" + property);
 		}
