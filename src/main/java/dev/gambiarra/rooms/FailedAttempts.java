@@ -7,12 +7,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 
 import dev.gambiarra.config.SecurityProperties;
+import dev.gambiarra.store.RedisStore;
 import dev.gambiarra.web.HubException;
 
 /**
@@ -32,10 +35,22 @@ public class FailedAttempts {
 
 	private final int capacity;
 
+	private final SharedFailures shared;
+
 	FailedAttempts(SecurityProperties properties) {
+		this(properties, SharedFailures.NONE);
+	}
+
+	@Autowired
+	FailedAttempts(SecurityProperties properties, ObjectProvider<RedisStore> redis) {
+		this(properties, SharedFailures.of(redis.getIfAvailable()));
+	}
+
+	private FailedAttempts(SecurityProperties properties, SharedFailures shared) {
 		this.maxFailures = properties.maxFailedAttempts();
 		this.windowMillis = Math.max(1, properties.failedAttemptsWindow().toMillis());
 		this.capacity = properties.trackedClients();
+		this.shared = shared;
 	}
 
 	/** Throws 429 when this client has used up its failures for the current window. */
@@ -69,6 +84,11 @@ public class FailedAttempts {
 			window = this.windows.computeIfAbsent(client, (key) -> new Window());
 		}
 		window.fail(now, this.windowMillis);
+		Window counted = window;
+		// With hubs sharing a store, the count is the client's failures on every hub: this hub learns the total.
+		this.shared.record(client, this.windowMillis,
+				(failures, remainingMillis) -> counted.shared(System.currentTimeMillis(), failures, remainingMillis,
+						this.windowMillis));
 	}
 
 	/** Addresses currently remembered; for tests and metrics. */
@@ -132,6 +152,15 @@ public class FailedAttempts {
 				return 0;
 			}
 			return this.start + length - now;
+		}
+
+		/** Takes the count of every hub: {@code failures} in a window that ends in {@code remaining} ms. */
+		synchronized void shared(long now, int failures, long remaining, long length) {
+			if (remaining <= 0) {
+				return;
+			}
+			this.start = now + remaining - length;
+			this.failures = Math.max(this.failures, failures);
 		}
 
 		synchronized boolean expired(long now, long length) {

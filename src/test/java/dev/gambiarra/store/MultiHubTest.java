@@ -156,6 +156,36 @@ class MultiHubTest {
 			.isOk();
 	}
 
+	@Test
+	void wrongPasswordsCountOnEveryHubSoSpreadingThemOverHubsDoesNotBuyMoreGuesses() {
+		String[] strict = { "gambiarra.security.max-failed-attempts=3", "gambiarra.security.failed-attempts-window=1m" };
+		this.a = Hub.onRedis(RedisServer.shared().url(), this.prefix, strict);
+		this.b = Hub.onRedis(RedisServer.shared().url(), this.prefix, strict);
+		HubClient.CreatedRoom room = this.a.api().createRoom(Map.of("name", "guarded", "password", "right"));
+		guess(this.a, room.code()).expectStatus().isUnauthorized();
+		guess(this.a, room.code()).expectStatus().isUnauthorized();
+		guess(this.b, room.code()).expectStatus().isUnauthorized();
+		// Three failures in the club: hub B, which saw only one of them, throttles the client too. (Probed without
+		// a password, which is refused but never counted, so the probe itself adds no failure.)
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.b.client()
+				.get()
+				.uri("/rooms/" + room.code() + "/participants")
+				.exchange()
+				.returnResult(String.class)
+				.getStatus()
+				.value() == 429);
+	}
+
+	private static org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec guess(Hub hub,
+			String code) {
+		return hub.client()
+			.get()
+			.uri("/rooms/" + code + "/participants")
+			.headers((headers) -> headers.set("X-Room-Password", "wrong"))
+			.exchange();
+	}
+
 	private static long count(EventRecorder recorder, String type) {
 		return recorder.types().stream().filter(type::equals).count();
 	}
