@@ -50,6 +50,9 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 
 	private static final Logger logger = LoggerFactory.getLogger(LoadBalancer.class);
 
+	/** A participant's circuit opened or closed, on this hub or (with a shared store) on another. */
+	private static final Set<String> CIRCUIT_EVENTS = Set.of("participant:circuit-open", "participant:circuit-closed");
+
 	/** Events after which a room may have room for waiting requests. */
 	private static final Set<String> CAPACITY_EVENTS = Set.of("participant:joined", "participant:online");
 
@@ -337,9 +340,54 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 	@Override
 	public void start() {
 		this.capacityWatch = this.events.all()
-			.filter((event) -> event.room() != null && CAPACITY_EVENTS.contains(event.type()))
-			.subscribe((event) -> capacityAdded(event.room()),
-					(ex) -> logger.warn("Stopped watching for new participants: {}", ex.toString()));
+			.filter((event) -> event.room() != null
+					&& (CAPACITY_EVENTS.contains(event.type()) || CIRCUIT_EVENTS.contains(event.type())))
+			.subscribe((event) -> {
+				if (CIRCUIT_EVENTS.contains(event.type())) {
+					circuitHeard(event);
+				}
+				else {
+					capacityAdded(event.room());
+				}
+			}, (ex) -> logger.warn("Stopped watching for new participants: {}", ex.toString()));
+	}
+
+	/**
+	 * With a shared store, another hub's breaker verdict holds here too: a participant it took out of rotation is
+	 * out here as well (for this hub's cool-down), and one it saw answer again is back. This hub's own events come
+	 * back through the store too; they find the breaker already in that state and change nothing.
+	 */
+	private void circuitHeard(HubEvent event) {
+		String code = event.room();
+		if (code == null || !this.rooms.sharedStore() || !(event.data() instanceof Map<?, ?> data)
+				|| !(data.get("participantId") instanceof String id)) {
+			return;
+		}
+		Room room = this.rooms.find(code).orElse(null);
+		if (room == null) {
+			return;
+		}
+		RoomLoad load = loadOf(room);
+		List<HubEvent> announcements = new ArrayList<>();
+		List<Map.Entry<Waiter, Choice>> wakeUps = new ArrayList<>();
+		synchronized (load) {
+			Slot slot = load.slot(id);
+			if ("participant:circuit-open".equals(event.type()) && slot.circuit == CircuitState.CLOSED) {
+				slot.circuit = CircuitState.OPEN;
+				slot.openedAt = System.currentTimeMillis();
+				slot.failures = Math.max(slot.failures, this.properties.circuitFailureThreshold());
+				logger.info("Participant {} of room {}: circuit opened by another hub", id, code);
+			}
+			else if ("participant:circuit-closed".equals(event.type()) && slot.circuit == CircuitState.OPEN) {
+				slot.circuit = CircuitState.CLOSED;
+				slot.failures = 0;
+				drain(load, announcements, wakeUps);
+			}
+		}
+		announce(announcements);
+		for (Map.Entry<Waiter, Choice> wakeUp : wakeUps) {
+			deliver(wakeUp.getKey(), wakeUp.getValue());
+		}
 	}
 
 	@Override

@@ -15,6 +15,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.gambiarra.store.RedisStore;
+import dev.gambiarra.support.EventRecorder;
 import dev.gambiarra.support.FakeLlm;
 import dev.gambiarra.support.Hub;
 import dev.gambiarra.support.HubClient;
@@ -88,6 +89,31 @@ class SharedCapsTest {
 		assertThat(status).isEqualTo(200);
 		assertThat(this.upstream.received()).hasSize(2);
 		assertThat(this.b.bean(SharedLoad.class).elsewhere(code, "solo")).isZero();
+	}
+
+	@Test
+	void aCircuitOpenedOnOneHubKeepsTheOtherHubFromSendingToTheFailingParticipant() {
+		this.upstream.on("/v1/chat/completions", (request, response) -> FakeLlm.json(response, 500,
+				"{\"error\":{\"message\":\"boom\"}}"));
+		String[] breaker = { "gambiarra.routing.circuit-failure-threshold=2", "gambiarra.routing.circuit-cool-down=60s" };
+		this.a = Hub.onRedis(RedisServer.shared().url(), this.prefix, breaker);
+		this.b = Hub.onRedis(RedisServer.shared().url(), this.prefix, breaker);
+		HubClient.CreatedRoom room = this.a.api().createRoom("breaker");
+		this.a.api().join(room.code(), "flaky", "m", this.upstream.endpoint());
+		try (EventRecorder onB = EventRecorder.open(this.b.client(), "/rooms/" + room.code() + "/events", null)) {
+			plain(this.a, room.code()).expectStatus().isEqualTo(500);
+			plain(this.a, room.code()).expectStatus().isEqualTo(500);
+			onB.awaitEvent("participant:circuit-open");
+		}
+		// Hub B never sent the participant a request, yet it keeps it out of rotation: the verdict is the club's.
+		plain(this.b, room.code()).expectStatus().isEqualTo(503);
+		assertThat(this.upstream.received()).hasSize(2);
+	}
+
+	private static org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec plain(Hub hub,
+			String code) {
+		return hub.post("/rooms/" + code + "/v1/chat/completions",
+				Map.of("model", "*", "messages", List.of(Map.of("role", "user", "content", "hi"))), null);
 	}
 
 	private String twoHubsAndOneParticipant() {
