@@ -65,6 +65,11 @@ class DemoRoom implements SmartLifecycle {
 		if (this.llm != null) {
 			return;
 		}
+		if (this.rooms.sharedStore()) {
+			// Its participant would be an LLM inside this one JVM, left behind in the shared store when it stops.
+			logger.info("Demo room not opened: the store is shared (gambiarra.store.type=redis)");
+			return;
+		}
 		TestLlmServer server = TestLlmServer.start(TestLlmOptions.defaults()
 			.withModels(List.of(this.properties.model()))
 			.withChunks(this.properties.chunks())

@@ -30,8 +30,13 @@ class RedisOutageTest {
 
 	private Hub hub;
 
+	private Hub other;
+
 	@AfterEach
 	void stop() {
+		if (this.other != null) {
+			this.other.close();
+		}
 		if (this.hub != null) {
 			this.hub.close();
 		}
@@ -41,12 +46,15 @@ class RedisOutageTest {
 
 	@Test
 	void aHubThatLosesRedisKeepsRelayingRefusesChangesWith503AndRecoversByItself() {
-		this.hub = Hub.onRedis(this.redis.url(), "outage-" + UUID.randomUUID() + ":",
-				"gambiarra.store.redis.timeout=500ms");
+		String prefix = "outage-" + UUID.randomUUID() + ":";
+		this.hub = Hub.onRedis(this.redis.url(), prefix, "gambiarra.store.redis.timeout=500ms");
+		this.other = Hub.onRedis(this.redis.url(), prefix, "gambiarra.store.redis.timeout=500ms");
 		HubClient.CreatedRoom room = this.hub.api().createRoom("outage");
 		this.hub.api().join(room.code(), "llm-1", "m", this.upstream.endpoint());
 		try (EventRecorder events = EventRecorder.open(this.hub.client(), "/rooms/" + room.code() + "/events",
-				null)) {
+				null);
+				EventRecorder elsewhere = EventRecorder.open(this.other.client(), "/rooms/" + room.code() + "/events",
+						null)) {
 			readiness("UP");
 
 			this.redis.stop();
@@ -83,6 +91,10 @@ class RedisOutageTest {
 			assertThat(events.data("participant:joined")).extracting((data) -> data.get("id").asString())
 				.containsExactly("llm-2");
 			assertThat(events.types().stream().filter("llm:request"::equals).count()).isEqualTo(1);
+			// The other hub, which lost Redis too, follows the stream again: the same events, once each.
+			elsewhere.awaitEvent("llm:complete");
+			assertThat(elsewhere.types()).isEqualTo(events.types())
+				.containsExactly("connected", "participant:joined", "llm:request", "llm:complete");
 		}
 		assertThat(this.hub.get("/rooms/" + room.code() + "/participants").get("participants")).hasSize(2);
 	}
