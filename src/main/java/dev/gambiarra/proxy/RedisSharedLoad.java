@@ -60,6 +60,8 @@ final class RedisSharedLoad implements SharedLoad, AutoCloseable {
 		this.subscription = redis.pubSub()
 			.observeChannels()
 			.filter((message) -> this.channel.equals(message.getChannel()))
+			// Off Lettuce's I/O thread: a request woken by freed capacity starts its relay where this runs.
+			.publishOn(Schedulers.parallel())
 			.subscribe(this::heard, (ex) -> logger.warn("Stopped hearing other hubs' load: {}", ex.toString()));
 		redis.pubSub().subscribe(this.channel).block(redis.properties().timeout().multipliedBy(5));
 		Duration every = Duration.ofMillis(Math.max(50, this.leaseMillis / 3));

@@ -25,6 +25,8 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -142,6 +144,8 @@ final class RedisRoomStore implements RoomStore, EventTransport, AutoCloseable {
 
 	private volatile @Nullable Disposable reading;
 
+	private final Scheduler delivery = Schedulers.newSingle("store-events", true);
+
 	RedisRoomStore(RedisStore redis, EventBus events, JsonMapper json) {
 		this.redis = redis;
 		this.events = events;
@@ -207,6 +211,9 @@ final class RedisRoomStore implements RoomStore, EventTransport, AutoCloseable {
 		return Flux.defer(() -> this.redis.reader()
 			.xread(XReadArgs.Builder.block(block).count(512), XReadArgs.StreamOffset.from(this.eventsKey, position[0]))
 			.collectList())
+			// Applied and delivered on a thread of our own, in order: not on Lettuce's I/O thread (a request woken
+			// by an event would otherwise start its relay there).
+			.publishOn(this.delivery)
 			.doOnNext((batch) -> {
 				for (StreamMessage<String, String> message : batch) {
 					apply(message);
@@ -540,6 +547,7 @@ final class RedisRoomStore implements RoomStore, EventTransport, AutoCloseable {
 			current.dispose();
 		}
 		this.reading = null;
+		this.delivery.dispose();
 	}
 
 	private record Waiter(StreamId id, MonoSink<Void> sink) {
