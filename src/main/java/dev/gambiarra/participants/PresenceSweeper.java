@@ -36,7 +36,7 @@ class PresenceSweeper implements SmartLifecycle {
 		this.task = Flux.interval(this.properties.interval(), this.properties.interval(), Schedulers.parallel())
 			.onBackpressureDrop()
 			.concatMap((tick) -> this.rooms.sweep(this.properties.timeout()).onErrorResume((ex) -> {
-				logger.warn("Presence sweep failed: {}", ex.toString());
+				logger.warn("Presence sweep failed", ex);
 				return Mono.empty();
 			}), 1)
 			.subscribe();

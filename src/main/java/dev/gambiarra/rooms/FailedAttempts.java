@@ -99,6 +99,7 @@ public class FailedAttempts {
 	/** Forgets every client; tests use it to start clean. */
 	void clear() {
 		this.windows.clear();
+		this.shared.clear();
 	}
 
 	private void makeRoom(long now) {

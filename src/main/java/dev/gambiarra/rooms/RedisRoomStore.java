@@ -208,9 +208,11 @@ final class RedisRoomStore implements RoomStore, EventTransport, AutoCloseable {
 	private Disposable follow(String from) {
 		long block = Math.max(50, Math.min(1000, this.timeout.toMillis() / 2));
 		String[] position = { from };
+		Duration cap = this.timeout.plusMillis(block);
 		return Flux.defer(() -> this.redis.reader()
 			.xread(XReadArgs.Builder.block(block).count(512), XReadArgs.StreamOffset.from(this.eventsKey, position[0]))
-			.collectList())
+			.collectList()
+			.timeout(cap))
 			// Applied and delivered on a thread of our own, in order: not on Lettuce's I/O thread (a request woken
 			// by an event would otherwise start its relay there).
 			.publishOn(this.delivery)
@@ -331,9 +333,9 @@ final class RedisRoomStore implements RoomStore, EventTransport, AutoCloseable {
 
 	/** Catches up with everything appended to the stream so far. */
 	private Mono<Void> catchUp() {
-		return this.redis.commands()
+		return this.redis.timed(this.redis.commands()
 			.xrevrange(this.eventsKey, Range.unbounded(), Limit.create(0, 1))
-			.next()
+			.next())
 			.flatMap((last) -> applied(last.getId()));
 	}
 
@@ -349,8 +351,7 @@ final class RedisRoomStore implements RoomStore, EventTransport, AutoCloseable {
 
 	@Override
 	public Mono<Room> load(String code) {
-		return this.redis.commands()
-			.hexists(this.roomsKey, code)
+		return this.redis.timed(this.redis.commands().hexists(this.roomsKey, code))
 			.flatMap((exists) -> exists ? catchUp().then(Mono.fromSupplier(() -> this.rooms.get(code)))
 					: Mono.empty())
 			.onErrorMap(RedisStore::translate);
@@ -358,8 +359,7 @@ final class RedisRoomStore implements RoomStore, EventTransport, AutoCloseable {
 
 	@Override
 	public Mono<Participant> loadParticipant(Room room, String participantId) {
-		return this.redis.commands()
-			.hget(participantsKey(room.code()), participantId)
+		return this.redis.timed(this.redis.commands().hget(participantsKey(room.code()), participantId))
 			.map((stored) -> readParticipant(stored, "online"))
 			.onErrorMap(RedisStore::translate);
 	}
@@ -439,10 +439,10 @@ final class RedisRoomStore implements RoomStore, EventTransport, AutoCloseable {
 
 	@Override
 	public Mono<Integer> sweep(long deadline, Duration timeout) {
-		return this.redis.commands()
+		return this.redis.timed(this.redis.commands()
 			.<List<Object>>eval(SWEEP, ScriptOutputType.MULTI, new String[] { this.presenceKey, this.eventsKey },
 					Long.toString(deadline), this.redis.key(""), this.maxLength)
-			.next()
+			.next())
 			.flatMap((gone) -> {
 				if (gone.isEmpty()) {
 					return Mono.just(0);
@@ -461,7 +461,7 @@ final class RedisRoomStore implements RoomStore, EventTransport, AutoCloseable {
 			return Mono.just(participants);
 		}
 		String[] members = participants.stream().map((p) -> member(room.code(), p.id())).toArray(String[]::new);
-		return this.redis.commands().zmscore(this.presenceKey, members).map((scores) -> {
+		return this.redis.timed(this.redis.commands().zmscore(this.presenceKey, members)).map((scores) -> {
 			List<Participant> seen = new ArrayList<>(participants.size());
 			for (int i = 0; i < participants.size(); i++) {
 				Double score = (i < scores.size()) ? scores.get(i) : null;
@@ -484,6 +484,7 @@ final class RedisRoomStore implements RoomStore, EventTransport, AutoCloseable {
 			logger.warn("Event {} not sent: {}", event.type(), ex.toString());
 			return;
 		}
+		// Not timed: nobody waits for it, and a Reactor timer per event would cost more than the XADD.
 		this.redis.commands()
 			.xadd(this.eventsKey, XAddArgs.Builder.maxlen(this.redis.properties().streamLength()).approximateTrimming(),
 					"t", event.type(), "r", (event.room() != null) ? event.room() : "", "d", data)
@@ -494,9 +495,7 @@ final class RedisRoomStore implements RoomStore, EventTransport, AutoCloseable {
 		String[] values = new String[args.length + 1];
 		System.arraycopy(args, 0, values, 0, args.length);
 		values[args.length] = this.maxLength;
-		return this.redis.commands()
-			.<String>eval(script, ScriptOutputType.VALUE, keys, values)
-			.next()
+		return this.redis.timed(this.redis.commands().<String>eval(script, ScriptOutputType.VALUE, keys, values).next())
 			.onErrorMap(RedisStore::translate);
 	}
 

@@ -19,6 +19,10 @@ interface SharedFailures {
 	SharedFailures NONE = (client, windowMillis, total) -> {
 	};
 
+	/** Forgets every count this hub shares from now on (tests start clean with it). */
+	default void clear() {
+	}
+
 	/** Counts one failure of {@code client}; later hands {@code total} the count on every hub and the window left. */
 	void record(String client, long windowMillis, Total total);
 
@@ -45,16 +49,24 @@ interface SharedFailures {
 
 		private final RedisStore redis;
 
+		private volatile String generation = "";
+
 		Redis(RedisStore redis) {
 			this.redis = redis;
 		}
 
 		@Override
+		public void clear() {
+			this.generation = dev.gambiarra.web.Ids.uuid() + ":";
+		}
+
+		@Override
 		public void record(String client, long windowMillis, Total total) {
-			this.redis.commands()
-				.<List<Object>>eval(COUNT, ScriptOutputType.MULTI, new String[] { this.redis.key("failures:" + client) },
+			this.redis.timed(this.redis.commands()
+				.<List<Object>>eval(COUNT, ScriptOutputType.MULTI,
+						new String[] { this.redis.key("failures:" + this.generation + client) },
 						Long.toString(windowMillis))
-				.next()
+				.next())
 				.subscribe((answer) -> total.accept(((Number) answer.get(0)).intValue(),
 						((Number) answer.get(1)).longValue()),
 						(ex) -> logger.debug("Failed attempt not shared: {}", ex.toString()));

@@ -65,7 +65,9 @@ public final class RedisStore implements AutoCloseable {
 			.autoReconnect(true)
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
 			.socketOptions(SocketOptions.builder().connectTimeout(properties.timeout()).build())
-			.timeoutOptions(TimeoutOptions.enabled(properties.timeout()))
+			// No Lettuce command timers: each one is a task handed to Lettuce's executor from the calling thread,
+			// and that queue's lock can park an event loop. Callers time commands with Reactor instead (timed()).
+			.timeoutOptions(TimeoutOptions.create())
 			.build());
 		StatefulRedisConnection<String, String> commands = null;
 		try {
@@ -113,9 +115,14 @@ public final class RedisStore implements AutoCloseable {
 		return this.properties;
 	}
 
+	/** A command capped at {@code gambiarra.store.redis.timeout} (a {@code TimeoutException} beyond). */
+	public <T> Mono<T> timed(Mono<T> command) {
+		return command.timeout(this.properties.timeout());
+	}
+
 	/** Answers {@code PONG} while Redis is reachable. */
 	public Mono<String> ping() {
-		return commands().ping();
+		return timed(commands().ping());
 	}
 
 	/** Whether a failure means Redis is unreachable or too slow (as opposed to a bug in a command). */

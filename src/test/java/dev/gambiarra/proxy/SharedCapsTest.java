@@ -80,10 +80,10 @@ class SharedCapsTest {
 		awaitElsewhere(this.b, code, 1);
 
 		// Hub A is cut off from Redis mid-stream, as if it crashed: it can no longer tell anyone its request ended.
-		// (Its context stays open until the end: closing one would dispose Reactor Netty's global loops, which hub B
-		// and the fake participant run on too.)
 		this.a.bean(RedisStore.class).close();
 		this.gate.tryEmitEmpty();
+		this.a.close();
+		this.a = null;
 
 		Integer status = stream(this.b, code).block(Duration.ofSeconds(20));
 		assertThat(status).isEqualTo(200);

@@ -23,10 +23,7 @@ import static org.awaitility.Awaitility.await;
 /** Two hubs on one Redis behave as one hub: rooms, participants, events and presence are shared. */
 class MultiHubTest {
 
-	/**
-	 * Per test: closing a hub's context disposes Reactor Netty's global loops, and with them a fake server bound on
-	 * them.
-	 */
+	/** A fresh participant server per test. */
 	private final FakeLlm upstream = FakeLlm.start();
 
 	private final String prefix = "multi-" + UUID.randomUUID() + ":";

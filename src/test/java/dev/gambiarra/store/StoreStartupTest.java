@@ -7,13 +7,12 @@ import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.gambiarra.GambiarraApplication;
 import dev.gambiarra.rooms.RoomService;
+import dev.gambiarra.support.Hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -48,7 +47,7 @@ class StoreStartupTest {
 	}
 
 	private static ConfigurableApplicationContext start(String url, boolean fallback) {
-		return new SpringApplicationBuilder(GambiarraApplication.class).run("--server.port=0",
+		return Hub.builder().run("--server.port=0",
 				"--server.address=127.0.0.1", "--gambiarra.demo.enabled=false", "--gambiarra.mdns.enabled=false",
 				"--gambiarra.console.enabled=false", "--gambiarra.store.type=redis",
 				"--gambiarra.store.redis.url=" + url, "--gambiarra.store.redis.timeout=1s",

@@ -10,6 +10,8 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -46,7 +48,21 @@ public final class Hub implements AutoCloseable {
 		for (String property : properties) {
 			args.add("--" + property);
 		}
-		return new Hub(new SpringApplicationBuilder(GambiarraApplication.class).run(args.toArray(String[]::new)));
+		return new Hub(builder().run(args.toArray(String[]::new)));
+	}
+
+	/**
+	 * A hub application with Reactor Netty loops of its own. With Boot's default (the global loops), closing one
+	 * hub would dispose the loops every other server in the test JVM runs on: cached test hubs, fake participants.
+	 */
+	public static SpringApplicationBuilder builder() {
+		return new SpringApplicationBuilder(GambiarraApplication.class)
+			.initializers((context) -> ((GenericApplicationContext) context).registerBean("reactorResourceFactory",
+					ReactorResourceFactory.class, () -> {
+						ReactorResourceFactory factory = new ReactorResourceFactory();
+						factory.setUseGlobalResources(false);
+						return factory;
+					}));
 	}
 
 	public int port() {
