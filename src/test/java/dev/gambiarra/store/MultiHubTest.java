@@ -57,6 +57,10 @@ class MultiHubTest {
 					Map.of("model", "*", "messages", List.of(Map.of("role", "user", "content", "hi"))), null)
 				.expectStatus()
 				.isOk();
+			// llm:complete is sent once the hub has finished the request, which may come just after the client
+			// read the answer: closing the room before it would end both streams first.
+			onA.awaitEvent("llm:complete");
+			onB.awaitEvent("llm:complete");
 			this.b.client()
 				.delete()
 				.uri("/rooms/" + room.code())
