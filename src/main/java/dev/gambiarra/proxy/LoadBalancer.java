@@ -44,7 +44,7 @@ import dev.gambiarra.web.HubException;
  * than a participant's {@code maxConcurrent} at once, never one its {@link ParticipantHealth} keeps out of rotation
  * (circuit open). When every match is at its cap the request waits in its room's bounded FIFO queue; a freed slot
  * goes to the oldest waiter that can use it. A {@link Lease} stands for one in-flight request: it is released exactly
- * once, whatever ends the request (completion, error, client gone), and its outcome is handed to the participant's
+ * once, whatever ends the request (completion, error, client gone), and its verdict is handed to the participant's
  * health (circuit breaker, busy/online status, their events).
  * <p>
  * All state of a room — its queue, its {@link InFlight} counts and its {@link RoomHealth} — is used under one
@@ -299,7 +299,7 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 		synchronized (load) {
 			int here = load.inFlight.remove(id);
 			this.shared.changed(load.code, id, here);
-			load.health.released(id, lease.admission, lease.outcome, here + this.shared.elsewhere(load.code, id));
+			load.health.released(id, lease.admission, lease.verdict, here + this.shared.elsewhere(load.code, id));
 			drain(load, wakeUps);
 		}
 		load.health.flush();
@@ -421,8 +421,11 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 		return new HubException(HttpStatus.SERVICE_UNAVAILABLE, message, "participants_busy", headers);
 	}
 
-	/** How a request ended, as far as the participant's health is concerned. */
-	enum Outcome {
+	/**
+	 * The breaker's verdict on a lease: how a request ended as far as the participant's health is concerned (a 4xx is
+	 * the client's fault, so an answer). Not {@code metrics.Outcome}, which says how it ended for the meters.
+	 */
+	enum Verdict {
 
 		/** It answered (2xx, or a 4xx that is the client's fault). */
 		SUCCESS,
@@ -444,7 +447,7 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 
 		private final AtomicBoolean released = new AtomicBoolean();
 
-		private volatile Outcome outcome = Outcome.NONE;
+		private volatile Verdict verdict = Verdict.NONE;
 
 		private Lease(RoomLoad load, Participant participant, Admission admission) {
 			this.load = load;
@@ -457,11 +460,11 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 		}
 
 		void succeeded() {
-			this.outcome = Outcome.SUCCESS;
+			this.verdict = Verdict.SUCCESS;
 		}
 
 		void failed() {
-			this.outcome = Outcome.FAILURE;
+			this.verdict = Verdict.FAILURE;
 		}
 
 		void release() {

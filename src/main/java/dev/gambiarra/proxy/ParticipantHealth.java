@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 
 import dev.gambiarra.events.EventBus;
 import dev.gambiarra.events.HubEvent;
-import dev.gambiarra.proxy.LoadBalancer.Outcome;
+import dev.gambiarra.proxy.LoadBalancer.Verdict;
 import dev.gambiarra.resilience.CircuitBreaker;
 import dev.gambiarra.resilience.CircuitBreaker.Admission;
 import dev.gambiarra.resilience.CircuitState;
@@ -103,12 +103,12 @@ class ParticipantHealth {
 		}
 
 		/**
-		 * A lease let through with {@code admission} ended with {@code outcome}, leaving {@code inFlight}: the
+		 * A lease let through with {@code admission} ended with {@code verdict}, leaving {@code inFlight}: the
 		 * breaker gets the verdict, and a participant below its cap again is {@code online}.
 		 */
-		void released(String participantId, Admission admission, Outcome outcome, int inFlight) {
+		void released(String participantId, Admission admission, Verdict verdict, int inFlight) {
 			CircuitBreaker breaker = breaker(participantId);
-			switch (outcome) {
+			switch (verdict) {
 				case SUCCESS -> {
 					if (breaker.success()) {
 						logger.info("Participant {} of room {} answers again: circuit closed", participantId,
