@@ -1071,13 +1071,21 @@ public class Bench {
 	// ---- processes ---------------------------------------------------------------------------------------------
 
 	static void setUpRoom() throws Exception {
-		HttpResponse<String> created = HTTP.send(post(hubUrl + "/rooms", "{\"name\":\"bench\"}"),
+		roomCode = joinedRoom(hubUrl, "bench", "bench-heartbeat");
+	}
+
+	/**
+	 * A room on {@code hub} with the test LLM joined as participant (a cap the hub never reaches), heart-beating
+	 * for the whole run; returns its code.
+	 */
+	static String joinedRoom(String hub, String name, String heartbeatThread) throws Exception {
+		HttpResponse<String> created = HTTP.send(post(hub + "/rooms", "{\"name\":\"" + name + "\"}"),
 				HttpResponse.BodyHandlers.ofString());
 		int at = created.body().indexOf("\"code\":\"") + 8;
-		roomCode = created.body().substring(at, at + 6);
+		String code = created.body().substring(at, at + 6);
 		String join = "{\"id\":\"bench\",\"nickname\":\"bench\",\"model\":\"test-llm\",\"endpoint\":\"" + llmUrl
 				+ "\",\"maxConcurrent\":5000}";
-		HttpResponse<String> joined = HTTP.send(post(hubUrl + "/rooms/" + roomCode + "/join", join),
+		HttpResponse<String> joined = HTTP.send(post(hub + "/rooms/" + code + "/join", join),
 				HttpResponse.BodyHandlers.ofString());
 		if (joined.statusCode() != 201) {
 			throw new IllegalStateException("join failed: " + joined.statusCode() + " " + joined.body());
@@ -1087,16 +1095,17 @@ public class Bench {
 			while (true) {
 				try {
 					TimeUnit.SECONDS.sleep(5);
-					HTTP.send(post(hubUrl + "/rooms/" + roomCode + "/health", "{\"id\":\"bench\"}"),
+					HTTP.send(post(hub + "/rooms/" + code + "/health", "{\"id\":\"bench\"}"),
 							HttpResponse.BodyHandlers.discarding());
 				}
 				catch (Exception ex) {
 					return;
 				}
 			}
-		}, "bench-heartbeat");
+		}, heartbeatThread);
 		heartbeat.setDaemon(true);
 		heartbeat.start();
+		return code;
 	}
 
 	static HttpRequest post(String url, String body) {
@@ -1296,32 +1305,7 @@ public class Bench {
 
 		/** A room on {@code hub} with the test LLM as participant, heart-beating for the whole run. */
 		static String room(String hub) throws Exception {
-			HttpResponse<String> created = HTTP.send(post(hub + "/rooms", "{\"name\":\"scaleout\"}"),
-					HttpResponse.BodyHandlers.ofString());
-			int at = created.body().indexOf("\"code\":\"") + 8;
-			String code = created.body().substring(at, at + 6);
-			String join = "{\"id\":\"bench\",\"nickname\":\"bench\",\"model\":\"test-llm\",\"endpoint\":\""
-					+ llmUrl + "\",\"maxConcurrent\":5000}";
-			HttpResponse<String> joined = HTTP.send(post(hub + "/rooms/" + code + "/join", join),
-					HttpResponse.BodyHandlers.ofString());
-			if (joined.statusCode() != 201) {
-				throw new IllegalStateException("join failed: " + joined.statusCode() + " " + joined.body());
-			}
-			Thread heartbeat = new Thread(() -> {
-				while (true) {
-					try {
-						TimeUnit.SECONDS.sleep(5);
-						HTTP.send(post(hub + "/rooms/" + code + "/health", "{\"id\":\"bench\"}"),
-								HttpResponse.BodyHandlers.discarding());
-					}
-					catch (Exception ex) {
-						return;
-					}
-				}
-			}, "scaleout-heartbeat");
-			heartbeat.setDaemon(true);
-			heartbeat.start();
-			return code;
+			return joinedRoom(hub, "scaleout", "scaleout-heartbeat");
 		}
 
 		static Round streams(String hub, String code, int concurrency, Duration length) {
