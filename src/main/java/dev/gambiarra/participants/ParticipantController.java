@@ -56,7 +56,8 @@ class ParticipantController {
 				: RoomAccess.roomPassword(exchange.getRequest());
 		String token = RoomAccess.bearer(exchange.getRequest());
 		return this.access.checkPassword(room, password, exchange)
-			.then(this.endpoints.checkAddresses(registration.endpoint()))
+			.then(Participant.TUNNEL.equals(registration.endpoint()) ? Mono.empty()
+					: this.endpoints.checkAddresses(registration.endpoint()))
 			.then(Mono.fromCallable(() -> this.rooms.join(room, registration, token)));
 	}
 

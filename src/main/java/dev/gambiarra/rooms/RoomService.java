@@ -225,6 +225,22 @@ public class RoomService {
 		return count;
 	}
 
+	/**
+	 * Marks a participant offline at once (its tunnel closed), announcing the transition once; nothing happens if
+	 * it is offline already or gone.
+	 */
+	public void markOffline(Room room, String participantId) {
+		Participant[] before = new Participant[1];
+		room.participants.computeIfPresent(participantId, (id, current) -> {
+			before[0] = current;
+			return current.isOffline() ? current : current.withStatus(ParticipantStatus.OFFLINE);
+		});
+		if (before[0] != null && !before[0].isOffline()) {
+			logger.info("Participant {} of room {} went offline", participantId, room.code());
+			this.events.publish(HubEvent.participantOffline(room.code(), participantId));
+		}
+	}
+
 	/** Replaces a participant's status if it is still registered; used by the proxy for busy/online. */
 	public @Nullable Participant updateStatus(Room room, String participantId, ParticipantStatus from,
 			ParticipantStatus to) {

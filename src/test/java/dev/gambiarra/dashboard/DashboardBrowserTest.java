@@ -34,6 +34,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import dev.gambiarra.events.EventBus;
 import dev.gambiarra.events.HubEvent;
 import dev.gambiarra.support.FakeLlm;
+import dev.gambiarra.support.TcpRelay;
 import dev.gambiarra.support.HubClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
