@@ -10,6 +10,8 @@
 //                   flags and ENV (without its AOT cache, which only the image build makes)
 //   BENCH_JAVA      the java binary (default: java on the PATH)
 //   BENCH_SCENARIOS a comma list of scenario names to run (default: all four)
+//   BENCH_UPSTREAM  "test-llm": the jar's own JVM test LLM as the upstream instead of the Node mock (what the
+//                   JVM harness uses; for comparing the two set-ups)
 //   BENCH_WARMUP_MS, BENCH_ROUNDS, BENCH_ROUND_MS  override the mode's warm-up, rounds and round length
 //   BENCH_HUB_ARGS  extra --name=value arguments for the hub (e.g. --logging.level.dev.gambiarra.requests=warn)
 //   BENCH_FLOOR     "off" skips the floor: nginx relaying the same requests in the same rounds, when nginx is
@@ -79,7 +81,25 @@ function freePort() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The JVM test LLM as the upstream instead (BENCH_UPSTREAM=test-llm): what the project's own benchmark used. */
+async function startTestLlm() {
+	const port = await freePort();
+	const child = spawn(java, ['-jar', jar, 'test-llm', '--port', String(port), '--models', 'bench-model', '--chunks',
+		String(CHUNKS)], { stdio: 'ignore' });
+	for (let i = 0; i < 600; i++) {
+		try {
+			const res = await undiciRequest(`http://127.0.0.1:${port}/v1/models`);
+			await res.body.dump();
+			if (res.statusCode === 200) return { child, port };
+		}
+		catch { /* not yet */ }
+		await sleep(100);
+	}
+	throw new Error('test LLM did not start');
+}
+
 function startUpstream() {
+	if (process.env.BENCH_UPSTREAM === 'test-llm') return startTestLlm();
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, [path.join(here, 'upstream.mjs'), '--chunks', String(CHUNKS)],
 			{ stdio: ['ignore', 'pipe', 'inherit'] });
@@ -196,13 +216,15 @@ class Target {
 
 function check(scenario, status, text) {
 	if (status !== 200) return `status ${status}: ${text.slice(0, 200)}`;
+	const testLlm = process.env.BENCH_UPSTREAM === 'test-llm';
 	if (scenario.stream) {
 		const events = text.split('\n\n').filter(Boolean);
-		if (events.length !== CHUNKS + 2) return `${events.length} events, expected ${CHUNKS + 2}`;
+		if (testLlm ? events.length < CHUNKS + 1 : events.length !== CHUNKS + 2) return `${events.length} events, expected ${CHUNKS + 2}`;
 		if (events[events.length - 1] !== 'data: [DONE]') return 'no [DONE] at the end';
 		return null;
 	}
 	const body = JSON.parse(text);
+	if (testLlm) return body.usage ? null : 'no usage';
 	return body.usage?.completion_tokens === CHUNKS ? null : 'no usage';
 }
 

@@ -14,10 +14,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param streamTimeout how long a streamed chat answer may take in total
  * @param heartbeatInterval how often {@code join} reports to the hub (the hub expects 10 s)
  * @param monitorRefresh how often {@code monitor} redraws between events
+ * @param monitorIdleTimeout how long {@code monitor} waits for an event or heartbeat (the hub sends one every
+ * 15 s) before it reports the stream lost
  */
 @ConfigurationProperties("gambiarra.cli")
 record CliProperties(@DefaultValue("http://localhost:3000") String hub, @DefaultValue("5s") Duration connectTimeout,
 		@DefaultValue("30s") Duration requestTimeout, @DefaultValue("10m") Duration streamTimeout,
-		@DefaultValue("10s") Duration heartbeatInterval, @DefaultValue("2s") Duration monitorRefresh) {
+		@DefaultValue("10s") Duration heartbeatInterval, @DefaultValue("2s") Duration monitorRefresh,
+		@DefaultValue("60s") Duration monitorIdleTimeout) {
 
 }

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
+import dev.gambiarra.shell.CliException;
+
 /**
  * A participant's stay in a room: join, a heartbeat every interval, and a clean leave when stopped. When the hub
  * answers a heartbeat with 404 because it restarted and forgot us, the session joins again by itself; when the room
@@ -17,7 +19,7 @@ import tools.jackson.databind.JsonNode;
  */
 final class JoinSession {
 
-	private final Http hub;
+	private final Remote hub;
 
 	private final String code;
 
@@ -39,7 +41,7 @@ final class JoinSession {
 
 	private volatile int rejoins;
 
-	JoinSession(Http hub, String code, Map<String, Object> registration, @Nullable String password,
+	JoinSession(Remote hub, String code, Map<String, Object> registration, @Nullable String password,
 			Duration interval, PrintWriter out) {
 		this.hub = hub;
 		this.code = code;
@@ -63,9 +65,9 @@ final class JoinSession {
 		if (this.password != null) {
 			body.put("password", this.password);
 		}
-		Http.Reply reply = this.hub.post(roomPath("/join"), body, this.token);
+		Reply reply = this.hub.post(roomPath("/join"), body, this.token);
 		if (!reply.ok()) {
-			throw ClientCommands.hubFailure(reply, "join room " + this.code);
+			throw reply.failure("join room " + this.code);
 		}
 		this.token = reply.body().path("participantToken").asString(null);
 		this.roomId = reply.body().path("roomId").asString(null);
@@ -104,7 +106,7 @@ final class JoinSession {
 	}
 
 	private void beat() {
-		Http.Reply reply;
+		Reply reply;
 		try {
 			reply = this.hub.post(roomPath("/health"), Map.of("id", participantId()), this.token);
 		}
@@ -142,7 +144,7 @@ final class JoinSession {
 
 	private boolean sameRoomStillThere() {
 		try {
-			Http.Reply rooms = this.hub.get("/rooms", null);
+			Reply rooms = this.hub.get("/rooms", null);
 			for (JsonNode room : rooms.body().path("rooms")) {
 				if (this.code.equalsIgnoreCase(room.path("code").asString(""))) {
 					return room.path("id").asString("").equals(this.roomId);
@@ -160,7 +162,7 @@ final class JoinSession {
 			return;
 		}
 		try {
-			Http.Reply reply = this.hub.delete(roomPath("/leave/" + participantId()), this.token);
+			Reply reply = this.hub.delete(roomPath("/leave/" + participantId()), this.token);
 			say(reply.ok() ? "Left room " + this.code : "Leave refused: " + reply.error());
 		}
 		catch (CliException ex) {

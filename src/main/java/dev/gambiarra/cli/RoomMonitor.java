@@ -1,7 +1,6 @@
 package dev.gambiarra.cli;
 
 import java.io.PrintWriter;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -16,10 +15,18 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.http.codec.ServerSentEvent;
+
+import dev.gambiarra.shell.CliException;
+import dev.gambiarra.shell.TextTable;
 
 /**
  * A live view of one room, drawn from its SSE stream: participants and their health, the latest events and the
@@ -34,7 +41,7 @@ final class RoomMonitor {
 
 	private static final int RECENT = 10;
 
-	private final Http hub;
+	private final Remote hub;
 
 	private final String code;
 
@@ -45,6 +52,8 @@ final class RoomMonitor {
 	private final boolean plain;
 
 	private final Duration refresh;
+
+	private final Duration idleTimeout;
 
 	private final Map<String, JsonNode> participants = new LinkedHashMap<>();
 
@@ -62,50 +71,51 @@ final class RoomMonitor {
 
 	private int events;
 
-	RoomMonitor(Http hub, String code, @Nullable String password, PrintWriter out, boolean plain, Duration refresh) {
+	RoomMonitor(Remote hub, String code, @Nullable String password, PrintWriter out, boolean plain, Duration refresh,
+			Duration idleTimeout) {
 		this.hub = hub;
 		this.code = code.toUpperCase(Locale.ROOT);
 		this.password = password;
 		this.out = out;
 		this.plain = plain;
 		this.refresh = refresh;
+		this.idleTimeout = idleTimeout;
 	}
 
 	/** Watches until the room closes (returns), {@code maxEvents} events were seen (returns) or the stream drops. */
 	void run(int maxEvents) {
 		loadParticipants();
-		HttpResponse<Stream<String>> response = this.hub.stream("GET", "/rooms/" + this.code + "/events", null,
-				this.password, Duration.ofDays(365));
-		if (response.statusCode() != 200) {
-			String text = String.join("\n", response.body().toList());
-			throw ClientCommands.hubFailure(new Http.Reply(response.statusCode(), Http.parse(text), text),
-					"monitor room " + this.code);
-		}
+		Flux<ServerSentEvent<String>> stream = this.hub
+			.events(HttpMethod.GET, "/rooms/" + this.code + "/events", null, this.password, "monitor room " + this.code)
+			.timeout(this.idleTimeout)
+			.onErrorMap(TimeoutException.class, (ex) -> CliException.failure("Lost the event stream of room "
+					+ this.code + " (no event or heartbeat for " + ClientSupport.seconds(this.idleTimeout) + " s)"));
 		ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "monitor-refresh");
 			thread.setDaemon(true);
 			return thread;
 		});
-		if (!this.plain) {
-			ticker.scheduleWithFixedDelay(this::draw, this.refresh.toMillis(), this.refresh.toMillis(),
-					TimeUnit.MILLISECONDS);
-		}
-		draw();
 		boolean closed = false;
-		try (Stream<String> lines = response.body()) {
-			String event = "message";
-			Iterator<String> it = lines.iterator();
-			while (it.hasNext()) {
-				String line = it.next();
-				if (line.startsWith("event:")) {
-					event = line.substring(6).strip();
-				}
-				else if (line.startsWith("data:")) {
-					closed = onEvent(event, Http.parse(line.substring(5).strip()));
-					event = "message";
-					if (closed || (maxEvents > 0 && this.events >= maxEvents)) {
-						break;
+		try (Stream<ServerSentEvent<String>> events = stream.toStream()) {
+			Iterator<ServerSentEvent<String>> it = events.iterator();
+			boolean first = true;
+			while (hasNext(it)) {
+				ServerSentEvent<String> event = it.next();
+				if (first) {
+					// The hub answered: start drawing.
+					first = false;
+					if (!this.plain) {
+						ticker.scheduleWithFixedDelay(this::draw, this.refresh.toMillis(), this.refresh.toMillis(),
+								TimeUnit.MILLISECONDS);
 					}
+					draw();
+				}
+				if (event.data() == null) {
+					continue;
+				}
+				closed = onEvent((event.event() != null) ? event.event() : "message", Reply.parse(event.data()));
+				if (closed || (maxEvents > 0 && this.events >= maxEvents)) {
+					break;
 				}
 			}
 		}
@@ -118,6 +128,19 @@ final class RoomMonitor {
 		}
 		if (maxEvents <= 0 || this.events < maxEvents) {
 			throw CliException.failure("Lost the event stream of room " + this.code + " (hub stopped?)");
+		}
+	}
+
+	private boolean hasNext(Iterator<ServerSentEvent<String>> it) {
+		try {
+			return it.hasNext();
+		}
+		catch (CliException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			throw CliException.failure("Lost the event stream of room " + this.code + " (" + ClientSupport.rootMessage(ex)
+					+ ")");
 		}
 	}
 
@@ -164,9 +187,9 @@ final class RoomMonitor {
 	}
 
 	private synchronized void loadParticipants() {
-		Http.Reply reply = this.hub.get("/rooms/" + this.code + "/participants", this.password);
+		Reply reply = this.hub.get("/rooms/" + this.code + "/participants", this.password);
 		if (!reply.ok()) {
-			throw ClientCommands.hubFailure(reply, "monitor room " + this.code);
+			throw reply.failure("monitor room " + this.code);
 		}
 		this.participants.clear();
 		for (JsonNode participant : reply.body().path("participants")) {

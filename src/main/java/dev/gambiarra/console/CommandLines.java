@@ -13,7 +13,7 @@ import org.springframework.shell.core.command.ExitStatus;
 import org.springframework.shell.core.command.ParsedInput;
 import org.springframework.stereotype.Component;
 
-import dev.gambiarra.cli.CliException;
+import dev.gambiarra.shell.CliException;
 
 /**
  * Runs one command line with Spring Shell's parser and executor and turns the outcome into an exit code: 0 ok,

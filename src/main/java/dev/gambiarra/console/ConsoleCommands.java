@@ -35,8 +35,8 @@ import org.springframework.shell.core.command.annotation.Command;
 import org.springframework.shell.core.command.annotation.Option;
 import org.springframework.stereotype.Component;
 
-import dev.gambiarra.cli.CliException;
-import dev.gambiarra.cli.TextTable;
+import dev.gambiarra.shell.CliException;
+import dev.gambiarra.shell.TextTable;
 import dev.gambiarra.events.EventBus;
 import dev.gambiarra.events.HubEvent;
 import dev.gambiarra.rooms.CreatedRoom;
@@ -65,13 +65,13 @@ class ConsoleCommands {
 
 	private final JsonMapper json;
 
-	private final ObjectProvider<ParticipantStats> stats;
+	private final ObjectProvider<ParticipantActivity> stats;
 
 	private final ObjectProvider<Terminal> terminal;
 
 	private final boolean oneShot;
 
-	ConsoleCommands(RoomService rooms, EventBus events, JsonMapper json, ObjectProvider<ParticipantStats> stats,
+	ConsoleCommands(RoomService rooms, EventBus events, JsonMapper json, ObjectProvider<ParticipantActivity> stats,
 			ObjectProvider<Terminal> terminal, Environment environment) {
 		this.oneShot = Launcher.CLI_MODE.equals(environment.getProperty(Launcher.MODE_PROPERTY));
 		this.rooms = rooms;
@@ -113,7 +113,7 @@ class ConsoleCommands {
 			return;
 		}
 		participants.sort(Comparator.comparing(Participant::joinedAt));
-		ParticipantStats live = this.stats.getIfAvailable();
+		ParticipantActivity live = this.stats.getIfAvailable();
 		List<List<String>> rows = new ArrayList<>();
 		for (Participant p : participants) {
 			String inFlight = "-";
@@ -216,7 +216,7 @@ class ConsoleCommands {
 		int[] byStatus = new int[ParticipantStatus.values().length];
 		int protectedRooms = 0;
 		int inFlight = 0;
-		ParticipantStats live = this.stats.getIfAvailable();
+		ParticipantActivity live = this.stats.getIfAvailable();
 		for (Room room : this.rooms.rooms()) {
 			protectedRooms += room.isProtected() ? 1 : 0;
 			for (Participant p : room.participants()) {

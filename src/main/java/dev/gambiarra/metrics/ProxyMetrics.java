@@ -35,10 +35,10 @@ public class ProxyMetrics {
 	 * @param stream whether the client asked for a streamed answer
 	 */
 	public RelayTrace begin(Room room, Participant participant, String operation, boolean stream, String requestId) {
-		ParticipantStats participantStats = this.stats.of(room, participant);
-		participantStats.started();
+		ParticipantMeters participantMeters = this.stats.of(room, participant);
+		participantMeters.started();
 		boolean generates = !operation.equals("embeddings");
-		return new RelayTrace(this, participantStats, room.code(), participant.id(), participant.model(), operation,
+		return new RelayTrace(this, participantMeters, room.code(), participant.id(), participant.model(), operation,
 				stream, generates, requestId);
 	}
 

@@ -24,7 +24,7 @@ public final class RelayTrace {
 
 	private final ProxyMetrics owner;
 
-	private final ParticipantStats stats;
+	private final ParticipantMeters stats;
 
 	private final String room;
 
@@ -52,7 +52,7 @@ public final class RelayTrace {
 
 	private volatile boolean bodyComplete;
 
-	RelayTrace(ProxyMetrics owner, ParticipantStats stats, String room, String participantId, String model,
+	RelayTrace(ProxyMetrics owner, ParticipantMeters stats, String room, String participantId, String model,
 			String operation, boolean stream, boolean generates, String requestId) {
 		this.owner = owner;
 		this.stats = stats;

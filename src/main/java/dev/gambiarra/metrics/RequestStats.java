@@ -32,7 +32,7 @@ public class RequestStats implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(RequestStats.class);
 
-	private final Map<String, Map<String, ParticipantStats>> rooms = new ConcurrentHashMap<>();
+	private final Map<String, Map<String, ParticipantMeters>> rooms = new ConcurrentHashMap<>();
 
 	private final MeterRegistry registry;
 
@@ -49,11 +49,11 @@ public class RequestStats implements SmartLifecycle {
 	}
 
 	/** The figures of a participant that is about to serve a request, created on its first request. */
-	ParticipantStats of(Room room, Participant participant) {
-		Map<String, ParticipantStats> byParticipant = this.rooms.computeIfAbsent(room.code(),
+	ParticipantMeters of(Room room, Participant participant) {
+		Map<String, ParticipantMeters> byParticipant = this.rooms.computeIfAbsent(room.code(),
 				(code) -> new ConcurrentHashMap<>());
-		ParticipantStats stats = byParticipant.computeIfAbsent(participant.id(),
-				(id) -> new ParticipantStats(this.registry, room.code(), id, participant.model()));
+		ParticipantMeters stats = byParticipant.computeIfAbsent(participant.id(),
+				(id) -> new ParticipantMeters(this.registry, room.code(), id, participant.model()));
 		if (room.participant(participant.id()) == null || this.roomService.find(room.code()).orElse(null) != room) {
 			// It left (or the room closed) while the request was being routed: do not keep figures for it.
 			forget(room.code(), participant.id());
@@ -63,15 +63,15 @@ public class RequestStats implements SmartLifecycle {
 
 	/** A snapshot of every registered participant of the room, with zeros for those that served nothing yet. */
 	public RoomStats snapshot(Room room) {
-		Map<String, ParticipantStats> byParticipant = this.rooms.getOrDefault(room.code(), Map.of());
+		Map<String, ParticipantMeters> byParticipant = this.rooms.getOrDefault(room.code(), Map.of());
 		List<ParticipantSnapshot> participants = new ArrayList<>();
 		List<Participant> registered = new ArrayList<>(room.participants());
 		registered.sort(Comparator.comparingLong(Participant::joinedAt).thenComparing(Participant::id));
 		for (Participant participant : registered) {
-			ParticipantStats stats = byParticipant.get(participant.id());
+			ParticipantMeters stats = byParticipant.get(participant.id());
 			String status = participant.status().wireName();
 			participants.add((stats != null) ? stats.snapshot(participant.id(), participant.nickname(), status)
-					: ParticipantStats.idle(participant.id(), participant.nickname(), participant.model(), status));
+					: ParticipantMeters.idle(participant.id(), participant.nickname(), participant.model(), status));
 		}
 		return new RoomStats(room.code(), System.currentTimeMillis(), participants);
 	}
@@ -79,8 +79,8 @@ public class RequestStats implements SmartLifecycle {
 	/** Requests being answered right now, hub-wide. */
 	public int inFlight() {
 		int total = 0;
-		for (Map<String, ParticipantStats> byParticipant : this.rooms.values()) {
-			for (ParticipantStats stats : byParticipant.values()) {
+		for (Map<String, ParticipantMeters> byParticipant : this.rooms.values()) {
+			for (ParticipantMeters stats : byParticipant.values()) {
 				total += stats.inFlight();
 			}
 		}
@@ -88,9 +88,9 @@ public class RequestStats implements SmartLifecycle {
 	}
 
 	void forget(String room, String participantId) {
-		Map<String, ParticipantStats> byParticipant = this.rooms.get(room);
+		Map<String, ParticipantMeters> byParticipant = this.rooms.get(room);
 		if (byParticipant != null) {
-			ParticipantStats removed = byParticipant.remove(participantId);
+			ParticipantMeters removed = byParticipant.remove(participantId);
 			if (removed != null) {
 				removed.remove();
 			}
@@ -99,9 +99,9 @@ public class RequestStats implements SmartLifecycle {
 
 	/** Drops the figures and meters of every participant of a room (done on {@code room:closed} as well). */
 	public void forgetRoom(String room) {
-		Map<String, ParticipantStats> byParticipant = this.rooms.remove(room);
+		Map<String, ParticipantMeters> byParticipant = this.rooms.remove(room);
 		if (byParticipant != null) {
-			byParticipant.values().forEach(ParticipantStats::remove);
+			byParticipant.values().forEach(ParticipantMeters::remove);
 		}
 	}
 
@@ -128,7 +128,7 @@ public class RequestStats implements SmartLifecycle {
 			}
 			case "participant:joined" -> {
 				if (event.data() instanceof Participant joined) {
-					ParticipantStats stats = this.rooms.getOrDefault(room, Map.of()).get(joined.id());
+					ParticipantMeters stats = this.rooms.getOrDefault(room, Map.of()).get(joined.id());
 					if (stats != null && !stats.model().equals(joined.model())) {
 						forget(room, joined.id());
 					}

@@ -26,13 +26,14 @@ import org.springframework.shell.core.command.CommandContext;
 import org.springframework.shell.core.command.CommandRegistry;
 import org.springframework.shell.core.command.ParsedInput;
 
-import dev.gambiarra.support.DemoHubTest;
 import dev.gambiarra.events.EventBus;
 import dev.gambiarra.rooms.CreatedRoom;
 import dev.gambiarra.rooms.Participant;
 import dev.gambiarra.rooms.Registration;
 import dev.gambiarra.rooms.Room;
 import dev.gambiarra.rooms.RoomService;
+import dev.gambiarra.shell.CliException;
+import dev.gambiarra.support.DemoHubTest;
 import dev.gambiarra.testllm.TestLlmOptions;
 import dev.gambiarra.testllm.TestLlmServer;
 
@@ -56,6 +57,9 @@ class ClientCommandsTest {
 	@Autowired
 	private CliProperties properties;
 
+	@Autowired
+	private CliHttp http;
+
 	private final StringWriter output = new StringWriter();
 
 	private TestLlmServer llm;
@@ -77,7 +81,7 @@ class ClientCommandsTest {
 		assertThat(table.toString()).contains("CODE", "Club night", "DEMO42");
 		StringWriter json = new StringWriter();
 		commands().list(true, hub(), context(json));
-		assertThat(Http.parse(json.toString()).path("rooms").findValuesAsString("name")).contains("Club night");
+		assertThat(Reply.parse(json.toString()).path("rooms").findValuesAsString("name")).contains("Club night");
 	}
 
 	@Test
@@ -131,12 +135,12 @@ class ClientCommandsTest {
 
 	@Test
 	void aStreamCutMidwayIsAFailure() {
-		List<String> cut = List.of("data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}", "");
-		assertThatThrownBy(() -> ClientCommands.relay(cut.iterator(), new PrintWriter(this.output)))
+		String cut = "data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n";
+		assertThatThrownBy(() -> ChatCommand.relay(SseDecoding.decode(cut), new PrintWriter(this.output)))
 			.hasMessage("The answer was cut off: the stream ended without [DONE]");
 		assertThat(this.output.toString()).startsWith("Hel");
-		List<String> failed = List.of("event: error", "data: {\"error\":{\"message\":\"upstream died\"}}");
-		assertThatThrownBy(() -> ClientCommands.relay(failed.iterator(), new PrintWriter(this.output)))
+		String failed = "event: error\ndata: {\"error\":{\"message\":\"upstream died\"}}\n\n";
+		assertThatThrownBy(() -> ChatCommand.relay(SseDecoding.decode(failed), new PrintWriter(this.output)))
 			.hasMessage("The answer failed midway: upstream died");
 	}
 
@@ -145,7 +149,7 @@ class ClientCommandsTest {
 		this.llm = TestLlmServer.start(TestLlmOptions.defaults().withModels(List.of("llama3:latest", "qwen")));
 		CreatedRoom created = this.rooms.create("Join", null).block(Duration.ofSeconds(10));
 		Room room = this.rooms.require(created.room().code());
-		ClientCommands commands = commands();
+		Commands commands = commands();
 		AtomicReference<Throwable> failure = new AtomicReference<>();
 		Thread join = new Thread(() -> {
 			try {
@@ -220,7 +224,7 @@ class ClientCommandsTest {
 
 	@Test
 	void runsTheTestLlmUntilItIsClosed() throws Exception {
-		ClientCommands commands = commands();
+		Commands commands = commands();
 		AtomicReference<Throwable> failure = new AtomicReference<>();
 		Thread server = new Thread(() -> {
 			try {
@@ -235,7 +239,7 @@ class ClientCommandsTest {
 		HttpResponse<String> models = HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(URI.create(commands.testLlm().baseUrl() + "/v1/models")).build(),
 					HttpResponse.BodyHandlers.ofString());
-		assertThat(Http.parse(models.body()).path("data").findValuesAsString("id")).containsExactly("m1", "m2");
+		assertThat(Reply.parse(models.body()).path("data").findValuesAsString("id")).containsExactly("m1", "m2");
 		commands.testLlm().close();
 		server.join(10_000);
 		assertThat(server.isAlive()).isFalse();
@@ -250,7 +254,7 @@ class ClientCommandsTest {
 
 	@Test
 	void refusesLongRunningCommandsInsideTheHubConsole() {
-		ClientCommands inside = new ClientCommands(this.properties, true);
+		Commands inside = Commands.of(this.properties, this.http, true);
 		assertThatThrownBy(() -> inside.monitor("DEMO42", null, true, 1, hub(), context(this.output)))
 			.hasMessageContaining("runs as a one-shot command");
 	}
@@ -263,8 +267,8 @@ class ClientCommandsTest {
 		return room.code();
 	}
 
-	private ClientCommands commands() {
-		return new ClientCommands(this.properties, false);
+	private Commands commands() {
+		return Commands.of(this.properties, this.http, false);
 	}
 
 	private String hub() {

@@ -2,13 +2,9 @@ package dev.gambiarra.cli;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,6 +21,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.gambiarra.GambiarraApplication;
 import dev.gambiarra.discovery.MdnsPublisher;
 import dev.gambiarra.rooms.RoomService;
+import dev.gambiarra.support.PackagedJar;
+import dev.gambiarra.support.PackagedJar.Run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,8 +34,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("slow")
 class DiscoverCommandIT {
-
-	private static final Path PROJECT = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
 
 	private static ConfigurableApplicationContext hub;
 
@@ -68,7 +64,7 @@ class DiscoverCommandIT {
 
 		Run json = cli(work, "discover", "--timeout", "10", "--json", "true");
 		assertThat(json.exit()).as(json.toString()).isZero();
-		assertThat(Http.parse(json.out()).path("hubs").findValuesAsString("url"))
+		assertThat(Reply.parse(json.out()).path("hubs").findValuesAsString("url"))
 			.contains("http://127.0.0.1:" + port + "/");
 	}
 
@@ -87,37 +83,12 @@ class DiscoverCommandIT {
 		}
 	}
 
-	private record Run(int exit, String out, String err) {
-	}
-
 	/** The packaged jar as a one-shot command, browsing on loopback; its exit code, stdout and stderr. */
 	private static Run cli(Path work, String... args) throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-			.toString(), "-jar", packagedJar().toString(), "--gambiarra.mdns.interface=127.0.0.1",
+		List<String> command = new ArrayList<>(List.of("--gambiarra.mdns.interface=127.0.0.1",
 				"--gambiarra.mdns.browse-timeout=15s"));
 		command.addAll(List.of(args));
-		Path out = Files.createTempFile(work, "out", ".txt");
-		Path err = Files.createTempFile(work, "err", ".txt");
-		Process process = new ProcessBuilder(command).directory(work.toFile())
-			.redirectOutput(out.toFile())
-			.redirectError(err.toFile())
-			.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-			.start();
-		if (!process.waitFor(90, TimeUnit.SECONDS)) {
-			process.destroyForcibly();
-			throw new AssertionError("'" + String.join(" ", args) + "' still running after 90 s");
-		}
-		return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-				Files.readString(err, StandardCharsets.UTF_8));
-	}
-
-	private static Path packagedJar() throws IOException {
-		try (DirectoryStream<Path> jars = Files.newDirectoryStream(PROJECT.resolve("target"), "gambiarra-*.jar")) {
-			for (Path jar : jars) {
-				return jar;
-			}
-		}
-		throw new IllegalStateException("No packaged jar in target/: run ./mvnw verify (package comes first)");
+		return PackagedJar.run(work, new File("/dev/null"), command);
 	}
 
 }

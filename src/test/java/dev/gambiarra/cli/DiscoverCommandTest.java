@@ -22,6 +22,7 @@ import org.springframework.shell.core.command.CommandRegistry;
 import org.springframework.shell.core.command.ParsedInput;
 
 import dev.gambiarra.discovery.DiscoveredHub;
+import dev.gambiarra.shell.CliException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -34,7 +35,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DiscoverCommandTest {
 
 	private static final CliProperties PROPERTIES = new CliProperties("http://localhost:3000", Duration.ofSeconds(2),
-			Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(2));
+			Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(2),
+			Duration.ofSeconds(60));
+
+	private static final CliHttp HTTP = new CliHttp(PROPERTIES);
 
 	private final FakeFinder finder = new FakeFinder();
 
@@ -95,7 +99,7 @@ class DiscoverCommandTest {
 
 		StringWriter json = new StringWriter();
 		commands().discover("1", true, context(json));
-		assertThat(Http.parse(json.toString()).path("hubs").findValuesAsString("url"))
+		assertThat(Reply.parse(json.toString()).path("hubs").findValuesAsString("url"))
 			.containsExactly("http://192.168.1.20:3000/", "http://192.168.1.21:3001/");
 		assertThat(json.toString()).startsWith("{\"hubs\":[{\"name\":\"gambiarra-hub-3000\",\"url\"");
 	}
@@ -104,7 +108,7 @@ class DiscoverCommandTest {
 	void jsonWithNoHubPrintsAnEmptyListAndStillFails() {
 		assertThatThrownBy(() -> commands().discover("1", true, context(this.output)))
 			.hasMessage("No Gambiarra hub found on the network within 1 s");
-		assertThat(Http.parse(this.output.toString()).path("hubs").isEmpty()).isTrue();
+		assertThat(Reply.parse(this.output.toString()).path("hubs").isEmpty()).isTrue();
 	}
 
 	@Test
@@ -160,16 +164,16 @@ class DiscoverCommandTest {
 	@Test
 	void autoAsTheConfiguredDefaultHubSearchesToo() {
 		CliProperties auto = new CliProperties("auto", Duration.ofSeconds(2), Duration.ofSeconds(5),
-				Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(2));
-		ClientCommands commands = new ClientCommands(auto, false, this.finder, this.notices::add);
+				Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(60));
+		Commands commands = Commands.of(auto, new CliHttp(auto), false, this.finder, this.notices::add);
 		assertThatThrownBy(() -> commands.list(false, null, context(this.output)))
 			.hasMessageStartingWith("No Gambiarra hub found on the network within 6 s");
 		assertThat(commands.hubUrl("http://10.0.0.5:3000")).isEqualTo("http://10.0.0.5:3000");
 		assertThat(this.finder.timeouts).hasSize(1);
 	}
 
-	private ClientCommands commands() {
-		return new ClientCommands(PROPERTIES, false, this.finder, this.notices::add);
+	private Commands commands() {
+		return Commands.of(PROPERTIES, HTTP, false, this.finder, this.notices::add);
 	}
 
 	private static CommandContext context(Writer writer) {

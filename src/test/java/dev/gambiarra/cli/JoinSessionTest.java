@@ -18,6 +18,8 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerResponse;
 
+import dev.gambiarra.shell.CliException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -108,7 +110,10 @@ class JoinSessionTest {
 		registration.put("nickname", "tester");
 		registration.put("model", "m");
 		registration.put("endpoint", "http://127.0.0.1:1");
-		Http http = new Http("http://127.0.0.1:" + this.server.port(), Duration.ofSeconds(2), Duration.ofSeconds(5));
+		Remote http = new CliHttp(new CliProperties("http://localhost:3000", Duration.ofSeconds(2),
+				Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(2),
+				Duration.ofSeconds(60)))
+			.at("http://127.0.0.1:" + this.server.port());
 		return new JoinSession(http, "ABC123", registration, null, Duration.ofMillis(50),
 				new PrintWriter(this.output, true));
 	}

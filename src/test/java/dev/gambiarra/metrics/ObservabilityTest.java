@@ -59,12 +59,12 @@ class ObservabilityTest extends ObservedHubTest {
 	}
 
 	private double requests(String room, String participant, Outcome outcome) {
-		Counter counter = meters(ParticipantStats.REQUESTS, room, participant).tag("outcome", outcome.tag()).counter();
+		Counter counter = meters(ParticipantMeters.REQUESTS, room, participant).tag("outcome", outcome.tag()).counter();
 		return (counter != null) ? counter.count() : -1;
 	}
 
 	private double inFlight(String room, String participant) {
-		Gauge gauge = meters(ParticipantStats.IN_FLIGHT, room, participant).gauge();
+		Gauge gauge = meters(ParticipantMeters.IN_FLIGHT, room, participant).gauge();
 		return (gauge != null) ? gauge.value() : -1;
 	}
 
@@ -76,13 +76,13 @@ class ObservabilityTest extends ObservedHubTest {
 		chat(room.code(), "gpu-box", false, HttpStatus.OK);
 		chat(room.code(), "gpu-box", true, HttpStatus.OK);
 		await().atMost(Duration.ofSeconds(5)).until(() -> requests(room.code(), "gpu-box", Outcome.SUCCESS) == 2);
-		assertThat(meters(ParticipantStats.FIRST_TOKEN, room.code(), "gpu-box").tag("model", "llama").timer().count())
+		assertThat(meters(ParticipantMeters.FIRST_TOKEN, room.code(), "gpu-box").tag("model", "llama").timer().count())
 			.isEqualTo(2);
-		assertThat(meters(ParticipantStats.DURATION, room.code(), "gpu-box").timer().count()).isEqualTo(2);
-		assertThat(meters(ParticipantStats.TOKENS, room.code(), "gpu-box").counter().count())
+		assertThat(meters(ParticipantMeters.DURATION, room.code(), "gpu-box").timer().count()).isEqualTo(2);
+		assertThat(meters(ParticipantMeters.TOKENS, room.code(), "gpu-box").counter().count())
 			.as("4 from the JSON answer's usage, 3 counted chunks of the stream")
 			.isEqualTo(7);
-		assertThat(meters(ParticipantStats.TOKENS_PER_SECOND, room.code(), "gpu-box").summary().count())
+		assertThat(meters(ParticipantMeters.TOKENS_PER_SECOND, room.code(), "gpu-box").summary().count())
 			.isEqualTo(2);
 
 		llm.on("/v1/chat/completions", (request, response) -> FakeLlm.json(response, 503, "{\"error\":\"busy\"}"));
@@ -183,9 +183,9 @@ class ObservabilityTest extends ObservedHubTest {
 		await().atMost(Duration.ofSeconds(5)).until(() -> requests(room.code(), "stayer", Outcome.SUCCESS) == 1);
 		this.client.delete().uri("/rooms/{code}/leave/transient", room.code()).exchange().expectStatus().isOk();
 		await().atMost(Duration.ofSeconds(5))
-			.until(() -> this.registry.find(ParticipantStats.REQUESTS).tag("participant", "transient").meters()
+			.until(() -> this.registry.find(ParticipantMeters.REQUESTS).tag("participant", "transient").meters()
 				.isEmpty());
-		assertThat(meters(ParticipantStats.DURATION, room.code(), "transient").meters()).isEmpty();
+		assertThat(meters(ParticipantMeters.DURATION, room.code(), "transient").meters()).isEmpty();
 		assertThat(requests(room.code(), "stayer", Outcome.SUCCESS)).isEqualTo(1);
 
 		this.client.delete()
@@ -195,8 +195,8 @@ class ObservabilityTest extends ObservedHubTest {
 			.expectStatus()
 			.is2xxSuccessful();
 		await().atMost(Duration.ofSeconds(5))
-			.until(() -> this.registry.find(ParticipantStats.REQUESTS).tag("room", room.code()).meters().isEmpty());
-		assertThat(this.registry.find(ParticipantStats.IN_FLIGHT).tag("room", room.code()).meters()).isEmpty();
+			.until(() -> this.registry.find(ParticipantMeters.REQUESTS).tag("room", room.code()).meters().isEmpty());
+		assertThat(this.registry.find(ParticipantMeters.IN_FLIGHT).tag("room", room.code()).meters()).isEmpty();
 	}
 
 	@Test

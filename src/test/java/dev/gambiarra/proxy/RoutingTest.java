@@ -439,6 +439,8 @@ class RoutingTest {
 		alpha.on("/v1/chat/completions", (request, response) -> FakeLlm.json(response, 500, "{}"));
 		chat(code, "a").expectStatus().is5xxServerError().expectBody().returnResult();
 		chat(code, "a").expectStatus().is5xxServerError().expectBody().returnResult();
+		// The verdict is recorded when the hub releases the lease, which may come just after the client read the 500.
+		await().until(() -> this.balancer.snapshot(code, "a").inFlight() == 0);
 		this.clock.advance(Duration.ofMillis(700));
 		assertThat(this.balancer.snapshot(code, "a").retryInMillis()).isZero();
 		chat(code, "a").expectStatus().isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR).expectBody().returnResult();

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.gambiarra.agent.client.approval.AgentConsole;
 import dev.gambiarra.agent.client.tools.ToolBox;
 import io.netty.channel.ChannelOption;
 import org.jspecify.annotations.Nullable;

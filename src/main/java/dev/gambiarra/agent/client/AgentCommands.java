@@ -8,14 +8,17 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import dev.gambiarra.agent.client.approval.AgentConsole;
+import dev.gambiarra.agent.client.approval.ApprovalPolicy;
+import dev.gambiarra.agent.client.approval.Approvals;
 import dev.gambiarra.agent.client.security.CommandPolicy;
 import dev.gambiarra.agent.client.security.CommandRunner;
 import dev.gambiarra.agent.client.security.Workspace;
 import dev.gambiarra.agent.client.tools.FileLimits;
 import dev.gambiarra.agent.client.tools.ToolBox;
-import dev.gambiarra.cli.CliException;
 import dev.gambiarra.discovery.DiscoveredHub;
 import dev.gambiarra.discovery.MdnsBrowser;
+import dev.gambiarra.shell.CliException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;

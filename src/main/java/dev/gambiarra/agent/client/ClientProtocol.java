@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import dev.gambiarra.agent.client.approval.AgentConsole;
 import dev.gambiarra.agent.client.tools.ToolBox;
 import dev.gambiarra.agent.client.tools.ToolResult;
 import org.jspecify.annotations.Nullable;

@@ -22,6 +22,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.gambiarra.agent.client.approval.AgentConsole;
+import dev.gambiarra.agent.client.approval.ApprovalPolicy;
+import dev.gambiarra.agent.client.approval.Approvals;
 import dev.gambiarra.agent.client.security.CommandPolicy;
 import dev.gambiarra.agent.client.security.CommandRunner;
 import dev.gambiarra.agent.client.security.Workspace;

@@ -19,7 +19,7 @@ import org.springframework.util.unit.DataSize;
 
 import dev.gambiarra.agent.client.security.CommandPolicy;
 import dev.gambiarra.agent.client.tools.ToolBox;
-import dev.gambiarra.cli.CliException;
+import dev.gambiarra.shell.CliException;
 import dev.gambiarra.discovery.DiscoveredHub;
 
 import static org.assertj.core.api.Assertions.assertThat;

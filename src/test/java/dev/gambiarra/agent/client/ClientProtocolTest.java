@@ -15,6 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.gambiarra.agent.client.approval.AgentConsole;
+import dev.gambiarra.agent.client.approval.ApprovalPolicy;
+import dev.gambiarra.agent.client.approval.Approvals;
 import dev.gambiarra.agent.client.security.CommandPolicy;
 import dev.gambiarra.agent.client.security.CommandRunner;
 import dev.gambiarra.agent.client.security.Workspace;

@@ -8,17 +8,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
+
+import org.eclipse.jgit.ignore.FastIgnoreRule;
 
 /**
- * Files hidden from the agent, written in {@code .gitignore} syntax: {@code #} comments, {@code !} negation, a
+ * Files hidden from the agent, written in {@code .gitignore} syntax and matched by JGit's gitignore rules
+ * ({@link FastIgnoreRule}, the implementation JGit's own tree walks use): {@code #} comments, {@code !} negation, a
  * trailing {@code /} for folders only, a leading or inner {@code /} to anchor at the root, {@code *}, {@code ?},
- * {@code [...]}, {@code **} and {@code \} escapes. The last matching rule wins; a path inside an ignored folder is
- * ignored too (as in git, a negation cannot bring a file back out of an excluded folder).
+ * {@code [...]} (ranges, {@code [!...]}, {@code [[:alpha:]]}), {@code **} and {@code \} escapes, trailing spaces. The
+ * last matching rule wins; a path inside an ignored folder is ignored too (as in git, a negation cannot bring a file
+ * back out of an excluded folder). A line JGit cannot read is skipped (JGit logs it); unlike git, leading spaces
+ * are not part of a rule.
  * <p>
- * Matching ignores case, so {@code .ENV} is as hidden as {@code .env} on file systems that fold case. Default rules
- * (secrets, keys, VCS internals, the agent's own backups) come first, so a project file can re-include one with
- * {@code !}.
+ * Matching ignores case (rules and paths are compared in lower case), so {@code .ENV} is as hidden as {@code .env}
+ * on file systems that fold case. Default rules (secrets, keys, VCS internals, the agent's own backups) come first,
+ * so a project file can re-include one with {@code !}.
  */
 public final class IgnoreRules {
 
@@ -31,18 +35,23 @@ public final class IgnoreRules {
 			"id_dsa*", "id_ecdsa*", "id_ed25519*", ".ssh/", ".gnupg/", ".aws/", ".azure/", ".kube/", ".docker/config.json",
 			".netrc", ".npmrc", ".pypirc", ".pgpass", "credentials.json", "*.secret");
 
-	private final List<Rule> rules;
+	private final List<FastIgnoreRule> rules;
 
-	private IgnoreRules(List<Rule> rules) {
+	private IgnoreRules(List<FastIgnoreRule> rules) {
 		this.rules = List.copyOf(rules);
 	}
 
 	/** Rules from the given lines, with no defaults. */
 	public static IgnoreRules parse(List<String> lines) {
-		List<Rule> rules = new ArrayList<>();
+		List<FastIgnoreRule> rules = new ArrayList<>();
 		for (String line : lines) {
-			Rule rule = Rule.parse(line);
-			if (rule != null) {
+			// Leading spaces are dropped (git keeps them): an indented rule still hides what it names.
+			String text = line.replace("\r", "").stripLeading();
+			if (text.isEmpty() || text.startsWith("#")) {
+				continue;
+			}
+			FastIgnoreRule rule = new FastIgnoreRule(text.toLowerCase(Locale.ROOT));
+			if (!rule.isEmpty()) {
 				rules.add(rule);
 			}
 		}
@@ -84,7 +93,7 @@ public final class IgnoreRules {
 		if (path.isEmpty() || path.equals(".")) {
 			return false;
 		}
-		String[] parts = path.split("/");
+		String[] parts = path.toLowerCase(Locale.ROOT).split("/");
 		StringBuilder prefix = new StringBuilder();
 		for (int i = 0; i < parts.length; i++) {
 			if (i > 0) {
@@ -99,111 +108,15 @@ public final class IgnoreRules {
 		return false;
 	}
 
+	/** The verdict of the last rule that matches {@code path} itself (its parents are checked by the caller). */
 	private boolean matches(String path, boolean directory) {
-		boolean ignored = false;
-		String lower = path.toLowerCase(Locale.ROOT);
-		String name = lower.substring(lower.lastIndexOf('/') + 1);
-		for (Rule rule : this.rules) {
-			if (rule.directoryOnly && !directory) {
-				continue;
-			}
-			boolean hit = rule.anchored ? rule.pattern.matcher(lower).matches() : rule.pattern.matcher(name).matches()
-					|| rule.pattern.matcher(lower).matches();
-			if (hit) {
-				ignored = !rule.negated;
+		for (int i = this.rules.size() - 1; i >= 0; i--) {
+			FastIgnoreRule rule = this.rules.get(i);
+			if (rule.isMatch(path, directory, true)) {
+				return rule.getResult();
 			}
 		}
-		return ignored;
-	}
-
-	private record Rule(Pattern pattern, boolean negated, boolean directoryOnly, boolean anchored) {
-
-		static Rule parse(String raw) {
-			String line = stripTrailingSpaces(raw);
-			if (line.isEmpty() || line.startsWith("#")) {
-				return null;
-			}
-			boolean negated = false;
-			if (line.startsWith("!")) {
-				negated = true;
-				line = line.substring(1);
-			}
-			else if (line.startsWith("\\!") || line.startsWith("\\#")) {
-				line = line.substring(1);
-			}
-			boolean directoryOnly = line.endsWith("/");
-			if (directoryOnly) {
-				line = line.substring(0, line.length() - 1);
-			}
-			boolean anchored = line.contains("/");
-			if (line.startsWith("/")) {
-				line = line.substring(1);
-			}
-			if (line.isEmpty()) {
-				return null;
-			}
-			String regex = toRegex(line.toLowerCase(Locale.ROOT));
-			return new Rule(Pattern.compile(regex), negated, directoryOnly, anchored);
-		}
-
-		private static String stripTrailingSpaces(String line) {
-			int end = line.length();
-			while (end > 0 && line.charAt(end - 1) == ' ' && !(end > 1 && line.charAt(end - 2) == '\\')) {
-				end--;
-			}
-			return line.substring(0, end).replace("\\ ", " ").stripLeading().replace("\r", "");
-		}
-
-		private static String toRegex(String glob) {
-			StringBuilder out = new StringBuilder();
-			int n = glob.length();
-			for (int i = 0; i < n; i++) {
-				char c = glob.charAt(i);
-				if (c == '*') {
-					boolean doubleStar = i + 1 < n && glob.charAt(i + 1) == '*';
-					if (doubleStar) {
-						boolean atStart = i == 0 || glob.charAt(i - 1) == '/';
-						boolean slashAfter = i + 2 < n && glob.charAt(i + 2) == '/';
-						if (atStart && slashAfter) {
-							out.append("(?:.*/)?");
-							i += 2;
-						}
-						else {
-							out.append(".*");
-							i += 1;
-						}
-					}
-					else {
-						out.append("[^/]*");
-					}
-				}
-				else if (c == '?') {
-					out.append("[^/]");
-				}
-				else if (c == '[') {
-					int close = glob.indexOf(']', i + 2);
-					if (close < 0) {
-						out.append("\\[");
-					}
-					else {
-						String body = glob.substring(i + 1, close);
-						if (body.startsWith("!")) {
-							body = "^" + body.substring(1);
-						}
-						out.append('[').append(body.replace("\\", "\\\\")).append(']');
-						i = close;
-					}
-				}
-				else if (c == '\\' && i + 1 < n) {
-					out.append(Pattern.quote(String.valueOf(glob.charAt(++i))));
-				}
-				else {
-					out.append(Pattern.quote(String.valueOf(c)));
-				}
-			}
-			return out.toString();
-		}
-
+		return false;
 	}
 
 }

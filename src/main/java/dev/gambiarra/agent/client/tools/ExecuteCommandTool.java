@@ -3,7 +3,7 @@ package dev.gambiarra.agent.client.tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import dev.gambiarra.agent.client.RiskLevel;
+import dev.gambiarra.agent.client.approval.RiskLevel;
 import dev.gambiarra.agent.client.security.CommandPolicy;
 import dev.gambiarra.agent.client.security.CommandRunner;
 

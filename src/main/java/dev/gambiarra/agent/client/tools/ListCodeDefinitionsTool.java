@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import dev.gambiarra.agent.client.RiskLevel;
+import dev.gambiarra.agent.client.approval.RiskLevel;
 
 /**
  * {@code list_code_definition_names}: the classes, functions and methods of one source file, or of the supported

@@ -11,7 +11,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
-import dev.gambiarra.agent.client.RiskLevel;
+import dev.gambiarra.agent.client.approval.RiskLevel;
 
 /**
  * {@code list_files}: the entries of a folder, or its whole tree with {@code recursive}, one path per line relative

@@ -2,7 +2,7 @@ package dev.gambiarra.agent.client.tools;
 
 import java.io.IOException;
 
-import dev.gambiarra.agent.client.RiskLevel;
+import dev.gambiarra.agent.client.approval.RiskLevel;
 
 /**
  * A checked request waiting for approval.

@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
-import dev.gambiarra.agent.client.RiskLevel;
+import dev.gambiarra.agent.client.approval.RiskLevel;
 
 /**
  * {@code search_and_replace}: replaces every occurrence of a literal text (or a regex with {@code use_regex}),

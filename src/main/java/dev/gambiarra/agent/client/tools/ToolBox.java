@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.gambiarra.agent.client.Approvals;
+import dev.gambiarra.agent.client.approval.Approvals;
 import dev.gambiarra.agent.client.security.CommandPolicy;
 import dev.gambiarra.agent.client.security.CommandRunner;
 import dev.gambiarra.agent.client.security.IgnoreRules;

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import dev.gambiarra.agent.client.RiskLevel;
+import dev.gambiarra.agent.client.approval.RiskLevel;
 
 /**
  * {@code write_to_file}: creates or replaces a whole file. Refuses content that looks incomplete (line count

@@ -54,6 +54,23 @@ class IgnoreRulesTest {
 	}
 
 	@Test
+	void matchesAsGitDoesWhereAHandWrittenGlobWentWrong() {
+		IgnoreRules rules = IgnoreRules.parse(List.of("data[[:digit:]].csv", "build-[[:alpha:]]*/", "*.o\\ ",
+				"notes[!a-c].md", "/a/**/z.txt"));
+		assertThat(rules.isIgnored("data7.csv", false)).as("POSIX class").isTrue();
+		assertThat(rules.isIgnored("dataX.csv", false)).isFalse();
+		assertThat(rules.isIgnored("out/build-x1", true)).isTrue();
+		assertThat(rules.isIgnored("out/build-1x", true)).isFalse();
+		assertThat(rules.isIgnored("main.o ", false)).as("escaped trailing space").isTrue();
+		assertThat(rules.isIgnored("main.o", false)).isFalse();
+		assertThat(rules.isIgnored("notesd.md", false)).isTrue();
+		assertThat(rules.isIgnored("notesb.md", false)).isFalse();
+		assertThat(rules.isIgnored("a/z.txt", false)).isTrue();
+		assertThat(rules.isIgnored("a/b/c/z.txt", false)).isTrue();
+		assertThat(rules.isIgnored("b/a/z.txt", false)).isFalse();
+	}
+
+	@Test
 	void aFileInsideAnIgnoredFolderCannotBeReincluded() {
 		IgnoreRules rules = IgnoreRules.parse(List.of("private/", "!private/ok.txt"));
 		assertThat(rules.isIgnored("private/ok.txt", false)).isTrue();

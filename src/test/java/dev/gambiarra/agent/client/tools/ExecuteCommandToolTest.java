@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.gambiarra.agent.client.ApprovalPolicy;
+import dev.gambiarra.agent.client.approval.ApprovalPolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.gambiarra.agent.client.ApprovalPolicy;
+import dev.gambiarra.agent.client.approval.ApprovalPolicy;
 import dev.gambiarra.agent.client.security.IgnoreRules;
 
 import static org.assertj.core.api.Assertions.assertThat;

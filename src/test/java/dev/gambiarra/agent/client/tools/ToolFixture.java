@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import dev.gambiarra.agent.client.AgentConsole;
-import dev.gambiarra.agent.client.ApprovalPolicy;
-import dev.gambiarra.agent.client.Approvals;
+import dev.gambiarra.agent.client.approval.AgentConsole;
+import dev.gambiarra.agent.client.approval.ApprovalPolicy;
+import dev.gambiarra.agent.client.approval.Approvals;
 import dev.gambiarra.agent.client.security.CommandPolicy;
 import dev.gambiarra.agent.client.security.CommandRunner;
 import dev.gambiarra.agent.client.security.Workspace;

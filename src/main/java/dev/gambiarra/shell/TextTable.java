@@ -1,4 +1,4 @@
-package dev.gambiarra.cli;
+package dev.gambiarra.shell;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.gambiarra.agent.client;
+package dev.gambiarra.agent.client.approval;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * Counters of one participant in one room, and the meters tagged with it. Lives while the participant is
  * registered; {@link #remove()} takes its meters out of the registry, so tag values never outlive a participant.
  */
-final class ParticipantStats {
+final class ParticipantMeters {
 
 	static final String REQUESTS = "gambiarra.proxy.requests";
 
@@ -78,7 +78,7 @@ final class ParticipantStats {
 
 	private final List<Meter> meters = new ArrayList<>();
 
-	ParticipantStats(MeterRegistry registry, String room, String participantId, String model) {
+	ParticipantMeters(MeterRegistry registry, String room, String participantId, String model) {
 		this.registry = registry;
 		this.model = model;
 		Tags tags = Tags.of("room", room, "participant", participantId, "model", model);

@@ -4,10 +4,10 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
- * Live per-participant figures the console shows when some feature provides them (the proxy's in-flight counts
- * and measured throughput). Without a bean of this type the console shows {@code -}.
+ * What a participant is doing right now, as the console's IN-FLIGHT and TOK/S columns show it. The hub's
+ * implementation is {@link LiveParticipantActivity}; without a bean of this type the console shows {@code -}.
  */
-public interface ParticipantStats {
+interface ParticipantActivity {
 
 	/** Requests this participant is serving right now. */
 	OptionalInt inFlight(String roomCode, String participantId);

@@ -1,4 +1,4 @@
-package dev.gambiarra.agent.client;
+package dev.gambiarra.agent.client.approval;
 
 /**
  * Which requests run without asking. Critical requests always ask.

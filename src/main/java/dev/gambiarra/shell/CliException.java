@@ -1,4 +1,4 @@
-package dev.gambiarra.cli;
+package dev.gambiarra.shell;
 
 /**
  * A command failure with the one line the user reads on stderr and the process exit code (1 failure, 2 usage).

@@ -1,13 +1,13 @@
-package dev.gambiarra.proxy;
+package dev.gambiarra.console;
 
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 import org.springframework.stereotype.Component;
 
-import dev.gambiarra.console.ParticipantStats;
 import dev.gambiarra.metrics.ParticipantSnapshot;
 import dev.gambiarra.metrics.RequestStats;
+import dev.gambiarra.proxy.LoadBalancer;
 import dev.gambiarra.rooms.Room;
 import dev.gambiarra.rooms.RoomService;
 
@@ -17,7 +17,7 @@ import dev.gambiarra.rooms.RoomService;
  * the hub does not know, and tokens/s stays empty until a successful answer carried tokens.
  */
 @Component
-class LiveParticipantStats implements ParticipantStats {
+class LiveParticipantActivity implements ParticipantActivity {
 
 	private final LoadBalancer balancer;
 
@@ -25,7 +25,7 @@ class LiveParticipantStats implements ParticipantStats {
 
 	private final RoomService rooms;
 
-	LiveParticipantStats(LoadBalancer balancer, RequestStats stats, RoomService rooms) {
+	LiveParticipantActivity(LoadBalancer balancer, RequestStats stats, RoomService rooms) {
 		this.balancer = balancer;
 		this.stats = stats;
 		this.rooms = rooms;
