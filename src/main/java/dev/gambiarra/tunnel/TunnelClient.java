@@ -66,18 +66,27 @@ public record TunnelClient(URI hub, String roomCode, String participantId, Strin
 	 * @param log one line per open, drop and refusal
 	 */
 	public Disposable run(Consumer<String> log) {
+		return run(log, () -> {
+		});
+	}
+
+	/** As {@link #run(Consumer)}; {@code refused} runs when the hub refuses the tunnel for good. */
+	public Disposable run(Consumer<String> log, Runnable refused) {
 		return connect()
 			.doOnNext((opened) -> log.accept("Tunnel open to " + this.hub))
 			.concatWith(Mono.error(() -> new IOException("tunnel closed")))
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500))
 				.maxBackoff(Duration.ofSeconds(30))
 				.transientErrors(true)
-				.filter((ex) -> !(ex instanceof WebSocketClientHandshakeException refused
-						&& refused.response().status().code() < 500))
+				.filter((ex) -> !(ex instanceof WebSocketClientHandshakeException handshake
+						&& handshake.response().status().code() < 500))
 				.doBeforeRetry((signal) -> log.accept("Tunnel dropped (" + signal.failure().getMessage()
 						+ "), reconnecting")))
 			.subscribe((ignored) -> {
-			}, (ex) -> log.accept("Tunnel refused by the hub: " + ex.getMessage()));
+			}, (ex) -> {
+				log.accept("Tunnel refused by the hub: " + ex.getMessage());
+				refused.run();
+			});
 	}
 
 	/** One tunnel: emits once when it is open, completes when it closes. */
