@@ -128,6 +128,12 @@ class DashboardBrowserTest {
 		assertThat(text("[data-participant=\"p-new\"] .badge")).isEqualTo("online");
 		assertThat(text("[data-log]")).contains("participant:joined").contains("Newcomer (qwen2.5:7b)");
 		assertThat(routeOptions()).contains("*", "model:qwen2.5:7b", "p-new");
+		assertThat(driver().findElements(By.cssSelector("[data-participant=\"p-new\"] .tunnel-mark"))).isEmpty();
+
+		hub().join(room.code(), Map.of("id", "p-nat", "nickname", "Behind NAT", "model", "qwen2.5:7b", "tunnel",
+				true));
+		waitFor(() -> driver().findElements(By.cssSelector("[data-participant=\"p-nat\"]")).size() == 1);
+		assertThat(text("[data-participant=\"p-nat\"] .tunnel-mark")).isEqualTo("tunnel");
 	}
 
 	@Test
