@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import com.openai.client.OpenAIClient;
@@ -16,6 +17,7 @@ import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import org.junit.jupiter.api.AfterEach;
@@ -228,15 +230,23 @@ class TunnelTest {
 		open(joined);
 		// 32 MiB that this client never reads past its first buffer.
 		AtomicInteger chunks = new AtomicInteger();
-		BaseSubscriber<Object> stalled = new BaseSubscriber<>() {
+		AtomicLong bytes = new AtomicLong();
+		AtomicBoolean complete = new AtomicBoolean();
+		BaseSubscriber<ByteBuf> stalled = new BaseSubscriber<>() {
 			@Override
 			protected void hookOnSubscribe(Subscription subscription) {
 				request(1);
 			}
 
 			@Override
-			protected void hookOnNext(Object value) {
+			protected void hookOnNext(ByteBuf value) {
 				chunks.incrementAndGet();
+				bytes.addAndGet(value.readableBytes());
+			}
+
+			@Override
+			protected void hookOnComplete() {
+				complete.set(true);
 			}
 		};
 		this.http.headers((headers) -> headers.set("Content-Type", "application/json"))
@@ -252,6 +262,11 @@ class TunnelTest {
 		assertThat(other).endsWith("data: [DONE]\n\n");
 		// Credit stopped the local server's answer too: it was not read into the hub's memory behind the client.
 		assertThat(bigFinished).isFalse();
+		// And the held-back stream was only paused: read now, it arrives whole.
+		stalled.request(Long.MAX_VALUE);
+		await().atMost(Duration.ofSeconds(30)).untilTrue(complete);
+		assertThat(bytes).hasValue(512L * 64 * 1024);
+		await().atMost(Duration.ofSeconds(10)).untilTrue(bigFinished);
 	}
 
 	@Test
