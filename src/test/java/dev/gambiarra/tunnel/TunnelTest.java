@@ -41,6 +41,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import dev.gambiarra.proxy.RoomCompletions;
 import dev.gambiarra.rooms.Participant;
 import dev.gambiarra.rooms.ParticipantStatus;
 import dev.gambiarra.rooms.RoomService;
@@ -71,6 +72,9 @@ class TunnelTest {
 
 	@Autowired
 	RoomService rooms;
+
+	@Autowired
+	RoomCompletions completions;
 
 	@LocalServerPort
 	int port;
@@ -405,6 +409,26 @@ class TunnelTest {
 		answer.block(Duration.ofSeconds(10));
 		String text = String.join("", received);
 		assertThat(text).contains("honest", "answer").endsWith("data: [DONE]\n\n").doesNotContain("EVIL");
+	}
+
+	@Test
+	void theHubsOwnCompletionsReachATunnelParticipantToo() {
+		local.on("/v1/chat/completions", (request, response) -> response.status(200)
+			.header("Content-Type", "text/event-stream")
+			// One event cut in the middle of a two-byte character, and two events in one write.
+			.send(Flux.just("data: {\"x\":\"caf\u00e9", "\"}\n\ndata: {\"y\":1}\n\n", "data: [DONE]\n\n")
+				.map((text) -> text.getBytes(StandardCharsets.UTF_8))
+				.concatMap((bytes) -> Flux.just(Unpooled.wrappedBuffer(bytes, 0, bytes.length - 1),
+						Unpooled.wrappedBuffer(bytes, bytes.length - 1, 1))), (buffer) -> true)
+			.then());
+		Joined joined = joinTunnel("agent", 4);
+		open(joined);
+		tools.jackson.databind.node.ObjectNode body = new tools.jackson.databind.json.JsonMapper().createObjectNode();
+		body.putArray("messages").addObject().put("role", "user").put("content", "hi");
+		List<String> data = this.completions.stream(joined.code(), "nat-1", body).collectList()
+			.block(Duration.ofSeconds(10));
+		assertThat(data).containsExactly("{\"x\":\"caf\u00e9\"}", "{\"y\":1}");
+		assertThat(local.lastReceived().body()).contains("\"model\":\"llama3\"", "\"stream\":true");
 	}
 
 	@Test
