@@ -1,5 +1,6 @@
 package dev.gambiarra.tunnel;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import org.slf4j.Logger;
@@ -19,6 +20,7 @@ import org.springframework.web.reactive.socket.server.support.HandshakeWebSocket
 import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebHandler;
+import org.springframework.web.util.UriUtils;
 
 import dev.gambiarra.rooms.Participant;
 import dev.gambiarra.rooms.Room;
@@ -62,8 +64,8 @@ final class TunnelSocketHandler implements WebHandler {
 	public Mono<Void> handle(ServerWebExchange exchange) {
 		// /rooms/{code}/participants/{id}/tunnel, as the handler mapping's pattern guarantees.
 		String[] segments = exchange.getRequest().getPath().pathWithinApplication().value().split("/");
-		Room room = this.rooms.require(segments[2]);
-		Participant participant = room.participant(segments[4]);
+		Room room = this.rooms.require(UriUtils.decode(segments[2], StandardCharsets.UTF_8));
+		Participant participant = room.participant(UriUtils.decode(segments[4], StandardCharsets.UTF_8));
 		if (participant == null) {
 			throw HubException.notFound("Participant not found", "participant_not_found");
 		}

@@ -331,6 +331,16 @@ class TunnelTest {
 	}
 
 	@Test
+	void anIdThatNeedsEncodingInThePathStillOpensItsTunnel() {
+		String code = this.hub.createRoom("encoded").code();
+		String token = this.hub.join(code, Map.of("id", "ana's box/1", "nickname", "ana", "model", "llama3",
+				"tunnel", true));
+		Joined joined = new Joined(code, "ana's box/1", token);
+		open(joined);
+		assertThat(participant(joined).status()).isEqualTo(ParticipantStatus.ONLINE);
+	}
+
+	@Test
 	void onlyTheParticipantsOwnTokenOpensItsTunnel() {
 		Joined joined = joinTunnel("tokens", 4);
 		String other = this.hub.join(joined.code(), Map.of("id", "direct-1", "nickname", "direct", "model", "llama3",
