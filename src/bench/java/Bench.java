@@ -80,8 +80,12 @@ public class Bench {
 
 	public static void main(String[] args) throws Exception {
 		if (args.length < 1) {
-			System.err.println("usage: java Bench.java <gambiarra.jar> [quick|fanout|relay|slow|c1|tunnel]");
+			System.err.println("usage: java Bench.java <gambiarra.jar> [quick|fanout|relay|slow|c1|scaleout|tunnel]");
 			System.exit(2);
+		}
+		if (args.length > 1 && args[1].equals("scaleout")) {
+			ScaleOut.run(Path.of(args[0]));
+			return;
 		}
 		Path jar = Path.of(args[0]);
 		quick = args.length > 1 && args[1].equals("quick");
@@ -1266,6 +1270,223 @@ public class Bench {
 			// not on Linux
 		}
 		return -1;
+	}
+
+
+	// ---- scale-out (bench.mode=scaleout) -----------------------------------------------------------------------
+
+	/**
+	 * One in-memory hub against two hubs on one Redis, in the same run on the same test LLM: streamed completions at
+	 * c=64 (split 32 + 32 over the two Redis hubs), and how long an event takes to reach an SSE subscriber (the
+	 * in-memory hub's own stream; across hubs, a request on hub A seen on hub B's stream). Needs {@code redis-server}
+	 * on the PATH; it runs on a free loopback port with nothing saved.
+	 */
+	static final class ScaleOut {
+
+		static void run(Path jar) throws Exception {
+			Path out = Path.of("target", "bench");
+			Files.createDirectories(out);
+			List<Process> processes = new ArrayList<>();
+			try {
+				int redisPort = freePort();
+				processes.add(start(out.resolve("redis.log"), "redis-server", "--port", String.valueOf(redisPort),
+						"--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+				int llmPort = freePort();
+				processes.add(start(out.resolve("test-llm.log"), "java", "-jar", jar.toString(), "test-llm", "--port",
+						String.valueOf(llmPort), "--chunks", String.valueOf(CHUNKS)));
+				llmUrl = "http://127.0.0.1:" + llmPort;
+				String redisUrl = "redis://127.0.0.1:" + redisPort;
+				String memory = startHub(jar, out, "hub-memory", processes);
+				String hubA = startHub(jar, out, "hub-redis-a", processes, "-Dgambiarra.store.type=redis",
+						"-Dgambiarra.store.redis.url=" + redisUrl);
+				String hubB = startHub(jar, out, "hub-redis-b", processes, "-Dgambiarra.store.type=redis",
+						"-Dgambiarra.store.redis.url=" + redisUrl);
+				awaitHealthy(llmUrl + "/v1/models");
+				String memoryRoom = room(memory);
+				String club = room(hubA);
+
+				Duration warm = Duration.ofSeconds(10);
+				Duration length = Duration.ofSeconds(5);
+				streams(memory, memoryRoom, 64, warm);
+				streams(hubA, club, 32, warm);
+				streams(hubB, club, 32, warm);
+				Stats one = new Stats();
+				Stats two = new Stats();
+				for (int i = 0; i < 3; i++) {
+					one.add(streams(memory, memoryRoom, 64, length));
+					CompletableFuture<Round> onA = CompletableFuture.supplyAsync(() -> streams(hubA, club, 32, length));
+					Round onB = streams(hubB, club, 32, length);
+					two.add(onA.get());
+					two.add(onB);
+					two.nanos -= onB.elapsedNanos;
+				}
+				print("stream 64 chunks c=64, one in-memory hub", one);
+				print("stream 64 chunks c=64, two hubs on Redis (32 + 32)", two);
+				events("events, in-memory hub (request and stream on the same hub)", memory, memory, memoryRoom, 1000);
+				events("events across hubs (request on hub A, stream on hub B)", hubA, hubB, club, 1000);
+			}
+			finally {
+				for (int i = processes.size() - 1; i >= 0; i--) {
+					stop(processes.get(i));
+				}
+			}
+			if (!failures.isEmpty()) {
+				System.err.println("BENCHMARK FAILED: " + failures.size() + " problem(s); first: " + failures.get(0));
+				System.exit(1);
+			}
+		}
+
+		static String startHub(Path jar, Path out, String name, List<Process> processes, String... properties)
+				throws Exception {
+			int port = freePort();
+			List<String> command = new ArrayList<>(List.of("java"));
+			String opts = System.getenv("HUB_JAVA_OPTS");
+			if (opts != null && !opts.isBlank()) {
+				command.addAll(List.of(opts.trim().split("\\s+")));
+			}
+			command.addAll(List.of(properties));
+			command.addAll(List.of("-Dserver.port=" + port, "-Dserver.address=127.0.0.1",
+					"-Dgambiarra.demo.enabled=false", "-Dgambiarra.console.enabled=false",
+					"-Dlogging.level.dev.gambiarra=WARN", "-jar", jar.toString()));
+			processes.add(start(out.resolve(name + ".log"), command.toArray(String[]::new)));
+			String url = "http://127.0.0.1:" + port;
+			awaitHealthy(url + "/health");
+			return url;
+		}
+
+		/** A room on {@code hub} with the test LLM as participant, heart-beating for the whole run. */
+		static String room(String hub) throws Exception {
+			HttpResponse<String> created = HTTP.send(post(hub + "/rooms", "{\"name\":\"scaleout\"}"),
+					HttpResponse.BodyHandlers.ofString());
+			int at = created.body().indexOf("\"code\":\"") + 8;
+			String code = created.body().substring(at, at + 6);
+			String join = "{\"id\":\"bench\",\"nickname\":\"bench\",\"model\":\"test-llm\",\"endpoint\":\""
+					+ llmUrl + "\",\"maxConcurrent\":5000}";
+			HttpResponse<String> joined = HTTP.send(post(hub + "/rooms/" + code + "/join", join),
+					HttpResponse.BodyHandlers.ofString());
+			if (joined.statusCode() != 201) {
+				throw new IllegalStateException("join failed: " + joined.statusCode() + " " + joined.body());
+			}
+			Thread heartbeat = new Thread(() -> {
+				while (true) {
+					try {
+						TimeUnit.SECONDS.sleep(5);
+						HTTP.send(post(hub + "/rooms/" + code + "/health", "{\"id\":\"bench\"}"),
+								HttpResponse.BodyHandlers.discarding());
+					}
+					catch (Exception ex) {
+						return;
+					}
+				}
+			}, "scaleout-heartbeat");
+			heartbeat.setDaemon(true);
+			heartbeat.start();
+			return code;
+		}
+
+		static Round streams(String hub, String code, int concurrency, Duration length) {
+			try {
+				return runRound(hub + "/rooms/" + code + "/v1/chat/completions", "bench", true, concurrency, length,
+						"");
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+		static void print(String name, Stats stats) {
+			List<Long> total = new ArrayList<>(stats.total);
+			Collections.sort(total);
+			List<Long> first = new ArrayList<>(stats.firstChunk);
+			Collections.sort(first);
+			System.out.printf(Locale.ROOT,
+					"%-52s %8.0f req/s  first chunk p50 %6.2f p99 %6.2f ms  total p50 %6.2f p99 %6.2f ms  errors %d%n",
+					name, stats.perSecond(stats.requests), ms(percentile(first, 50)), ms(percentile(first, 99)),
+					ms(percentile(total, 50)), ms(percentile(total, 99)), stats.errors);
+			Map<String, Object> result = new LinkedHashMap<>();
+			result.put("scenario", name);
+			result.put("requestsPerSecond", Math.round(stats.perSecond(stats.requests)));
+			result.put("firstChunkP99Ms", round2(ms(percentile(first, 99))));
+			result.put("totalP99Ms", round2(ms(percentile(total, 99))));
+			results.add(result);
+		}
+
+		/**
+		 * {@code count} requests (8 at a time) sent to {@code sender}, each with its own X-Request-Id; the time from
+		 * sending one to its {@code llm:request} event on {@code watcher}'s room stream.
+		 */
+		static void events(String name, String sender, String watcher, String code, int count) throws Exception {
+			java.util.concurrent.ConcurrentHashMap<String, Long> sent = new java.util.concurrent.ConcurrentHashMap<>();
+			java.util.concurrent.ConcurrentLinkedQueue<Long> delays = new java.util.concurrent.ConcurrentLinkedQueue<>();
+			CountDownLatch seen = new CountDownLatch(count);
+			CountDownLatch connected = new CountDownLatch(1);
+			HttpRequest subscribe = HttpRequest.newBuilder(URI.create(watcher + "/rooms/" + code + "/events"))
+				.header("Accept", "text/event-stream")
+				.build();
+			CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> stream = HTTP.sendAsync(subscribe,
+					HttpResponse.BodyHandlers.ofLines());
+			Thread reader = new Thread(() -> {
+				try {
+					String event = "";
+					for (String line : (Iterable<String>) stream.get().body()::iterator) {
+						if (line.startsWith("event:")) {
+							event = line.substring(6).strip();
+							if (event.equals("connected")) {
+								connected.countDown();
+							}
+						}
+						else if (line.startsWith("data:") && event.equals("llm:request")) {
+							int at = line.indexOf("\"requestId\":\"");
+							if (at >= 0) {
+								String id = line.substring(at + 13, line.indexOf('"', at + 13));
+								Long start = sent.get(id);
+								if (start != null) {
+									delays.add(System.nanoTime() - start);
+									seen.countDown();
+								}
+							}
+						}
+					}
+				}
+				catch (Exception ex) {
+					connected.countDown();
+				}
+			}, "scaleout-events");
+			reader.setDaemon(true);
+			reader.start();
+			if (!connected.await(10, TimeUnit.SECONDS)) {
+				failures.add(name + ": the event stream did not open");
+				return;
+			}
+			String body = chatBody(false, "").replace("MODEL", "bench");
+			java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(8);
+			for (int i = 0; i < count; i++) {
+				String id = "scaleout-" + i + "-" + System.nanoTime();
+				window.acquire();
+				sent.put(id, System.nanoTime());
+				HTTP.sendAsync(HttpRequest.newBuilder(URI.create(sender + "/rooms/" + code + "/v1/chat/completions"))
+					.timeout(Duration.ofSeconds(60))
+					.header("Content-Type", "application/json")
+					.header("X-Request-Id", id)
+					.POST(HttpRequest.BodyPublishers.ofString(body))
+					.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> window.release());
+			}
+			if (!seen.await(60, TimeUnit.SECONDS)) {
+				failures.add(name + ": " + seen.getCount() + " of " + count + " llm:request events never arrived");
+			}
+			stream.cancel(true);
+			List<Long> sorted = new ArrayList<>(delays);
+			Collections.sort(sorted);
+			System.out.printf(Locale.ROOT, "%-52s %d events  delivery p50 %6.2f p99 %6.2f max %6.2f ms%n", name,
+					sorted.size(), ms(percentile(sorted, 50)), ms(percentile(sorted, 99)),
+					sorted.isEmpty() ? 0.0 : ms(sorted.get(sorted.size() - 1)));
+			Map<String, Object> result = new LinkedHashMap<>();
+			result.put("scenario", name);
+			result.put("deliveryP50Ms", round2(ms(percentile(sorted, 50))));
+			result.put("deliveryP99Ms", round2(ms(percentile(sorted, 99))));
+			results.add(result);
+		}
+
 	}
 
 }

@@ -302,7 +302,13 @@ async function runConfig(config, upstreamPort, direct, floor) {
 	try {
 		// The first requests after start, on a cold JIT, against the same scenario once warm (below).
 		const cold = { stream: false, c: 1 };
+		const coldThreads = threadTicks(hub.child.pid);
 		const coldSamples = await drive(via, cold, { count: settings.coldRequests });
+		if (process.env.BENCH_THREADS) {
+			const spent = Object.entries(threadTicks(hub.child.pid)).map(([name, t]) => [name, (t - (coldThreads[name] ?? 0)) * 10])
+				.filter(([, ms]) => ms > 0).sort((x, y) => y[1] - x[1]);
+			console.log('  cold non-stream: hub CPU ms by thread:', Object.fromEntries(spent));
+		}
 		const coldRun = summary([coldSamples]);
 		coldRun.meanByHundred = Array.from({ length: Math.ceil(coldSamples.totals.length / 100) }, (_, i) => {
 			const part = coldSamples.totals.slice(i * 100, i * 100 + 100);

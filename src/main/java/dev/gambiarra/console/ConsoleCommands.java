@@ -148,7 +148,7 @@ class ConsoleCommands {
 	String close(@Argument(index = 0, description = "room code") String code) {
 		insideHub("room close");
 		Room room = require(code);
-		this.rooms.close(room, "closed from the hub console");
+		this.rooms.close(room, "closed from the hub console").block(Duration.ofSeconds(30));
 		return "Closed room " + room.code();
 	}
 
@@ -158,7 +158,7 @@ class ConsoleCommands {
 		insideHub("room kick");
 		Room room = require(code);
 		try {
-			this.rooms.kick(room, participantId);
+			this.rooms.kick(room, participantId).block(Duration.ofSeconds(30));
 		}
 		catch (HubException ex) {
 			throw new IllegalStateException(ex.getMessage() + ": " + participantId + " in room " + room.code());

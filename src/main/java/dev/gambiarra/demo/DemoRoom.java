@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -64,6 +65,11 @@ class DemoRoom implements SmartLifecycle {
 		if (this.llm != null) {
 			return;
 		}
+		if (this.rooms.sharedStore()) {
+			// Its participant would be an LLM inside this one JVM, left behind in the shared store when it stops.
+			logger.info("Demo room not opened: the store is shared (gambiarra.store.type=redis)");
+			return;
+		}
 		TestLlmServer server = TestLlmServer.start(TestLlmOptions.defaults()
 			.withModels(List.of(this.properties.model()))
 			.withChunks(this.properties.chunks())
@@ -79,7 +85,7 @@ class DemoRoom implements SmartLifecycle {
 			logger.warn("Demo room {} not created: {}", this.properties.roomCode(), ex.getMessage());
 			return;
 		}
-		this.rooms.join(room, registration(server), null);
+		this.rooms.join(room, registration(server), null).block(Duration.ofSeconds(10));
 		this.heartbeat = Flux.interval(this.properties.heartbeat(), Schedulers.parallel())
 			.subscribe((tick) -> keepAlive(room));
 		String port = this.environment.getProperty("local.server.port", "3000");
@@ -98,12 +104,8 @@ class DemoRoom implements SmartLifecycle {
 		if (participant == null || this.rooms.find(room.code()).orElse(null) != room) {
 			return;
 		}
-		try {
-			this.rooms.heartbeat(room, PARTICIPANT_ID);
-		}
-		catch (HubException ex) {
-			// kicked or the room closed meanwhile: nothing to keep alive
-		}
+		// Kicked or the room closed meanwhile: nothing to keep alive.
+		this.rooms.heartbeat(room, PARTICIPANT_ID).onErrorResume(HubException.class, (ex) -> Mono.empty()).subscribe();
 	}
 
 	/** The embedded test LLM's base URL, once the demo is open. */

@@ -3,6 +3,7 @@ package dev.gambiarra.events;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.BufferOverflowStrategy;
@@ -37,12 +38,27 @@ public class EventBus implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	private volatile @Nullable EventTransport transport;
+
 	EventBus(EventsProperties properties) {
 		this.subscriberBuffer = properties.subscriberBuffer();
 	}
 
-	/** Sends an event to every current subscriber that wants it; never blocks, never fails the caller. */
+	/**
+	 * Sends an event to every current subscriber that wants it, on this hub or, with a shared store, on every hub;
+	 * never blocks, never fails the caller.
+	 */
 	public void publish(HubEvent event) {
+		EventTransport current = this.transport;
+		if (current != null) {
+			current.send(event);
+			return;
+		}
+		deliver(event);
+	}
+
+	/** Hands an event to this hub's subscribers; a transport calls it with every event it carries, in order. */
+	public void deliver(HubEvent event) {
 		Sinks.EmitResult result;
 		synchronized (this.lock) {
 			result = this.sink.tryEmitNext(new PublishedEvent(event));
@@ -50,6 +66,11 @@ public class EventBus implements SmartLifecycle {
 		if (result.isFailure() && result != Sinks.EmitResult.FAIL_ZERO_SUBSCRIBER && logger.isDebugEnabled()) {
 			logger.debug("Event {} not delivered: {}", event.type(), result);
 		}
+	}
+
+	/** From now on, events go through {@code transport} to every hub sharing the store. */
+	public void useTransport(EventTransport transport) {
+		this.transport = transport;
 	}
 
 	/** Events of one room (code matched case-insensitively), with a bounded buffer for this subscriber. */

@@ -49,54 +49,50 @@ class ParticipantController {
 	@ResponseStatus(HttpStatus.CREATED)
 	Mono<JoinResult> join(@PathVariable String code, @RequestBody(required = false) @Nullable JoinRequest request,
 			ServerWebExchange exchange) {
-		Room room = this.rooms.require(code);
 		JoinRequest body = (request != null) ? request : JoinRequest.EMPTY;
-		var registration = this.validator.validate(body);
 		String password = (body.password() != null) ? body.password()
 				: RoomAccess.roomPassword(exchange.getRequest());
 		String token = RoomAccess.bearer(exchange.getRequest());
-		return this.access.checkPassword(room, password, exchange)
-			.then(Participant.TUNNEL.equals(registration.endpoint()) ? Mono.empty()
-					: this.endpoints.checkAddresses(registration.endpoint()))
-			.then(Mono.fromCallable(() -> this.rooms.join(room, registration, token)));
+		return this.rooms.resolve(code).flatMap((room) -> {
+			var registration = this.validator.validate(body);
+			return this.access.checkPassword(room, password, exchange)
+				.then(Participant.TUNNEL.equals(registration.endpoint()) ? Mono.empty()
+						: this.endpoints.checkAddresses(registration.endpoint()))
+				.then(Mono.defer(() -> this.rooms.join(room, registration, token)));
+		});
 	}
 
 	@DeleteMapping("/rooms/{code}/leave/{participantId}")
-	Map<String, Boolean> leave(@PathVariable String code, @PathVariable String participantId,
+	Mono<Map<String, Boolean>> leave(@PathVariable String code, @PathVariable String participantId,
 			ServerWebExchange exchange) {
-		Room room = this.rooms.require(code);
-		Participant participant = requireParticipant(room, participantId);
-		this.access.requireParticipant(room, participant, exchange);
-		this.rooms.leave(room, participantId);
-		return SUCCESS;
+		return this.rooms.resolve(code)
+			.flatMap((room) -> this.rooms.resolveParticipant(room, participantId).flatMap((participant) -> {
+				this.access.requireParticipant(room, participant, exchange);
+				return this.rooms.leave(room, participantId);
+			}))
+			.thenReturn(SUCCESS);
 	}
 
 	@PostMapping("/rooms/{code}/health")
-	Map<String, Boolean> health(@PathVariable String code, @RequestBody(required = false) @Nullable HealthRequest request,
-			ServerWebExchange exchange) {
-		Room room = this.rooms.require(code);
+	Mono<Map<String, Boolean>> health(@PathVariable String code,
+			@RequestBody(required = false) @Nullable HealthRequest request, ServerWebExchange exchange) {
 		String id = (request != null) ? request.id() : null;
-		if (id == null || id.isEmpty()) {
-			throw HubException.badRequest("Participant ID is required");
-		}
-		Participant participant = requireParticipant(room, id);
-		this.access.requireParticipant(room, participant, exchange);
-		this.rooms.heartbeat(room, id);
-		return SUCCESS;
+		return this.rooms.resolve(code).flatMap((room) -> {
+			if (id == null || id.isEmpty()) {
+				return Mono.error(HubException.badRequest("Participant ID is required"));
+			}
+			return this.rooms.resolveParticipant(room, id).flatMap((participant) -> {
+				this.access.requireParticipant(room, participant, exchange);
+				return this.rooms.heartbeat(room, id);
+			});
+		}).thenReturn(SUCCESS);
 	}
 
 	@GetMapping("/rooms/{code}/participants")
 	Mono<Map<String, List<Participant>>> participants(@PathVariable String code, ServerWebExchange exchange) {
 		return this.access.enter(code, exchange)
-			.map((room) -> Map.of("participants", List.copyOf(room.participants())));
-	}
-
-	private static Participant requireParticipant(Room room, String participantId) {
-		Participant participant = room.participant(participantId);
-		if (participant == null) {
-			throw HubException.notFound("Participant not found", "participant_not_found");
-		}
-		return participant;
+			.flatMap(this.rooms::participants)
+			.map((participants) -> Map.of("participants", List.copyOf(participants)));
 	}
 
 	record HealthRequest(@Nullable String id) {

@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.context.SmartLifecycle;
@@ -31,17 +32,14 @@ class PresenceSweeper implements SmartLifecycle {
 
 	@Override
 	public synchronized void start() {
+		// One sweep at a time; a failed one (the store unreachable) is logged and the next tick tries again.
 		this.task = Flux.interval(this.properties.interval(), this.properties.interval(), Schedulers.parallel())
-			.subscribe((tick) -> sweep());
-	}
-
-	private void sweep() {
-		try {
-			this.rooms.sweep(this.properties.timeout());
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Presence sweep failed", ex);
-		}
+			.onBackpressureDrop()
+			.concatMap((tick) -> this.rooms.sweep(this.properties.timeout()).onErrorResume((ex) -> {
+				logger.warn("Presence sweep failed", ex);
+				return Mono.empty();
+			}), 1)
+			.subscribe();
 	}
 
 	@Override

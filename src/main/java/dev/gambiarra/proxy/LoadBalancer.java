@@ -27,6 +27,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 import dev.gambiarra.events.EventBus;
+import dev.gambiarra.events.HubEvent;
 import dev.gambiarra.metrics.QueueDepth;
 import dev.gambiarra.proxy.ParticipantHealth.RoomHealth;
 import dev.gambiarra.proxy.ParticipantRouter.Selection;
@@ -56,6 +57,9 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 
 	private static final Logger logger = LoggerFactory.getLogger(LoadBalancer.class);
 
+	/** A participant's circuit opened or closed, on this hub or (with a shared store) on another. */
+	private static final Set<String> CIRCUIT_EVENTS = Set.of("participant:circuit-open", "participant:circuit-closed");
+
 	/** Events after which a room may have room for waiting requests. */
 	private static final Set<String> CAPACITY_EVENTS = Set.of("participant:joined", "participant:online");
 
@@ -73,19 +77,34 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 
 	private volatile @Nullable Disposable capacityWatch;
 
+	private final SharedLoad shared;
+
 	@Autowired
-	LoadBalancer(RoomService rooms, EventBus events, RoutingProperties properties, ParticipantHealth health) {
-		this(rooms, events, properties, health, Schedulers.parallel());
+	LoadBalancer(RoomService rooms, EventBus events, RoutingProperties properties, ParticipantHealth health,
+			SharedLoad shared) {
+		this(rooms, events, properties, health, Schedulers.parallel(), shared);
 	}
 
 	/** @param timer where queue timeouts run */
 	LoadBalancer(RoomService rooms, EventBus events, RoutingProperties properties, ParticipantHealth health,
 			Scheduler timer) {
+		this(rooms, events, properties, health, timer, SharedLoad.NONE);
+	}
+
+	/**
+	 * @param timer where queue timeouts run
+	 * @param shared the other hubs' in-flight requests, with a shared store
+	 */
+	LoadBalancer(RoomService rooms, EventBus events, RoutingProperties properties, ParticipantHealth health,
+			Scheduler timer, SharedLoad shared) {
 		this.rooms = rooms;
 		this.events = events;
 		this.properties = properties;
 		this.health = health;
 		this.timer = timer;
+		this.shared = shared;
+		// Another hub's requests ended (or its hub stopped renewing them): requests waiting here may go now.
+		shared.onFreed(this::capacityAdded);
 	}
 
 	/**
@@ -210,7 +229,7 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 
 	private RoomLoad loadOf(Room room) {
 		synchronized (this.loads) {
-			return this.loads.computeIfAbsent(room, (key) -> new RoomLoad(this.health.of(key)));
+			return this.loads.computeIfAbsent(room, (key) -> new RoomLoad(key.code(), this.health.of(key)));
 		}
 	}
 
@@ -234,7 +253,8 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 				continue;
 			}
 			circuitAllows = true;
-			int inFlight = load.inFlight.of(participant.id());
+			// In flight on every hub: this hub's own, plus what the other hubs sharing the store last said.
+			int inFlight = load.inFlight.of(participant.id()) + this.shared.elsewhere(load.code, participant.id());
 			if (inFlight >= participant.maxConcurrent()) {
 				continue;
 			}
@@ -262,7 +282,10 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 
 	/** Under the room's monitor, right after {@code participant} was chosen (so its health admits it). */
 	private Lease grant(RoomLoad load, Participant participant) {
-		Admission admission = load.health.leased(participant, load.inFlight.add(participant.id()));
+		int here = load.inFlight.add(participant.id());
+		this.shared.changed(load.code, participant.id(), here);
+		Admission admission = load.health.leased(participant,
+				here + this.shared.elsewhere(load.code, participant.id()));
 		return new Lease(load, participant, admission);
 	}
 
@@ -274,8 +297,9 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 		String id = lease.participant.id();
 		List<Map.Entry<Waiter, Choice>> wakeUps = new ArrayList<>();
 		synchronized (load) {
-			int inFlight = load.inFlight.remove(id);
-			load.health.released(id, lease.admission, lease.outcome, inFlight);
+			int here = load.inFlight.remove(id);
+			this.shared.changed(load.code, id, here);
+			load.health.released(id, lease.admission, lease.outcome, here + this.shared.elsewhere(load.code, id));
 			drain(load, wakeUps);
 		}
 		load.health.flush();
@@ -316,9 +340,45 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 	@Override
 	public void start() {
 		this.capacityWatch = this.events.all()
-			.filter((event) -> event.room() != null && CAPACITY_EVENTS.contains(event.type()))
-			.subscribe((event) -> capacityAdded(event.room()),
-					(ex) -> logger.warn("Stopped watching for new participants: {}", ex.toString()));
+			.filter((event) -> event.room() != null
+					&& (CAPACITY_EVENTS.contains(event.type()) || CIRCUIT_EVENTS.contains(event.type())))
+			.subscribe((event) -> {
+				if (CIRCUIT_EVENTS.contains(event.type())) {
+					circuitHeard(event);
+				}
+				else {
+					capacityAdded(event.room());
+				}
+			}, (ex) -> logger.warn("Stopped watching for new participants: {}", ex.toString()));
+	}
+
+	/**
+	 * With a shared store, another hub's breaker verdict holds here too: a participant it took out of rotation is
+	 * out here as well (for this hub's cool-down), and one it saw answer again is back. This hub's own events come
+	 * back through the store too; they find the breaker already in that state and change nothing.
+	 */
+	private void circuitHeard(HubEvent event) {
+		String code = event.room();
+		if (code == null || !this.rooms.sharedStore() || !(event.data() instanceof Map<?, ?> data)
+				|| !(data.get("participantId") instanceof String id)) {
+			return;
+		}
+		Room room = this.rooms.find(code).orElse(null);
+		if (room == null) {
+			return;
+		}
+		RoomLoad load = loadOf(room);
+		List<Map.Entry<Waiter, Choice>> wakeUps = new ArrayList<>();
+		synchronized (load) {
+			boolean open = "participant:circuit-open".equals(event.type());
+			if (load.health.heard(id, open) && !open) {
+				drain(load, wakeUps);
+			}
+		}
+		load.health.flush();
+		for (Map.Entry<Waiter, Choice> wakeUp : wakeUps) {
+			deliver(wakeUp.getKey(), wakeUp.getValue());
+		}
 	}
 
 	@Override
@@ -457,11 +517,14 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 
 		private final InFlight inFlight = new InFlight();
 
+		private final String code;
+
 		private final RoomHealth health;
 
 		private long turn;
 
-		RoomLoad(RoomHealth health) {
+		RoomLoad(String code, RoomHealth health) {
+			this.code = code;
 			this.health = health;
 		}
 

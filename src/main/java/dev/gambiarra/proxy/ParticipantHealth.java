@@ -135,6 +135,22 @@ class ParticipantHealth {
 			}
 		}
 
+		/**
+		 * Another hub sharing the store opened ({@code open}) or closed the participant's circuit: its verdict holds
+		 * here too (an opened circuit for this hub's cool-down). This hub's own events come back through the store
+		 * and find the breaker in that state already.
+		 * @return whether this changed the breaker
+		 */
+		boolean heard(String participantId, boolean open) {
+			CircuitBreaker breaker = breaker(participantId);
+			boolean changed = open ? breaker.openedElsewhere() : breaker.closedElsewhere();
+			if (changed) {
+				logger.info("Participant {} of room {}: circuit {} by another hub", participantId, this.room.code(),
+						open ? "opened" : "closed");
+			}
+			return changed;
+		}
+
 		/** The participant's circuit breaker as it stands; closed when it was never routed to. */
 		CircuitBreaker.Status circuit(String participantId) {
 			CircuitBreaker breaker = this.breakers.get(participantId);

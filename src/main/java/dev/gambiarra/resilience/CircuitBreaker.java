@@ -91,6 +91,35 @@ public final class CircuitBreaker {
 		}
 	}
 
+	/**
+	 * Another instance sharing this breaker's verdicts (another hub) opened it: a closed breaker opens now, for a
+	 * full cool-down, as if it had counted the failures itself.
+	 * @return whether this opened the breaker
+	 */
+	public synchronized boolean openedElsewhere() {
+		if (this.state != CircuitState.CLOSED) {
+			return false;
+		}
+		this.state = CircuitState.OPEN;
+		this.openedAt = this.clock.millis();
+		this.failures = Math.max(this.failures, this.threshold);
+		return true;
+	}
+
+	/**
+	 * Another instance saw the participant answer again: an open breaker closes (a half-open one keeps waiting for
+	 * its own trial's verdict).
+	 * @return whether this closed the breaker
+	 */
+	public synchronized boolean closedElsewhere() {
+		if (this.state != CircuitState.OPEN) {
+			return false;
+		}
+		this.state = CircuitState.CLOSED;
+		this.failures = 0;
+		return true;
+	}
+
 	/** State, failures in a row, and while open the time until a trial may go (0 otherwise). */
 	public synchronized Status status() {
 		long retryIn = (this.state == CircuitState.OPEN)

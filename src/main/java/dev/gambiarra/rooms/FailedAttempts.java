@@ -8,12 +8,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 
 import dev.gambiarra.config.SecurityProperties;
+import dev.gambiarra.store.RedisStore;
 import dev.gambiarra.web.HubException;
 
 /**
@@ -35,11 +38,23 @@ public class FailedAttempts {
 
 	private final Clock clock;
 
+	private final SharedFailures shared;
+
 	FailedAttempts(SecurityProperties properties, Clock clock) {
+		this(properties, clock, SharedFailures.NONE);
+	}
+
+	@Autowired
+	FailedAttempts(SecurityProperties properties, Clock clock, ObjectProvider<RedisStore> redis) {
+		this(properties, clock, SharedFailures.of(redis.getIfAvailable()));
+	}
+
+	private FailedAttempts(SecurityProperties properties, Clock clock, SharedFailures shared) {
 		this.clock = clock;
 		this.maxFailures = properties.maxFailedAttempts();
 		this.windowMillis = Math.max(1, properties.failedAttemptsWindow().toMillis());
 		this.capacity = properties.trackedClients();
+		this.shared = shared;
 	}
 
 	/** Throws 429 when this client has used up its failures for the current window. */
@@ -73,6 +88,11 @@ public class FailedAttempts {
 			window = this.windows.computeIfAbsent(client, (key) -> new Window());
 		}
 		window.fail(now, this.windowMillis);
+		Window counted = window;
+		// With hubs sharing a store, the count is the client's failures on every hub: this hub learns the total.
+		this.shared.record(client, this.windowMillis,
+				(failures, remainingMillis) -> counted.shared(this.clock.millis(), failures, remainingMillis,
+						this.windowMillis));
 	}
 
 	/** Addresses currently remembered; for tests and metrics. */
@@ -83,6 +103,7 @@ public class FailedAttempts {
 	/** Forgets every client; tests use it to start clean. */
 	void clear() {
 		this.windows.clear();
+		this.shared.clear();
 	}
 
 	private void makeRoom(long now) {
@@ -136,6 +157,15 @@ public class FailedAttempts {
 				return 0;
 			}
 			return this.start + length - now;
+		}
+
+		/** Takes the count of every hub: {@code failures} in a window that ends in {@code remaining} ms. */
+		synchronized void shared(long now, int failures, long remaining, long length) {
+			if (remaining <= 0) {
+				return;
+			}
+			this.start = now + remaining - length;
+			this.failures = Math.max(this.failures, failures);
 		}
 
 		synchronized boolean expired(long now, long length) {

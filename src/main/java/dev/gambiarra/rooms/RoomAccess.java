@@ -41,12 +41,18 @@ public class RoomAccess implements EventAccess {
 	/** The room, once the caller has shown it may use it: 404 when unknown, 401 when the password is wrong. */
 	public Mono<Room> enter(String code, ServerWebExchange exchange) {
 		return Mono.defer(() -> {
-			Room room = this.rooms.require(code);
-			if (!room.isProtected() || isAdmin(exchange.getRequest())) {
-				return Mono.just(room);
-			}
-			return checkPassword(room, roomPassword(exchange.getRequest()), exchange).thenReturn(room);
+			Room room = this.rooms.find(code).orElse(null);
+			// Not in this hub's view (yet): a shared store may have it, created on another hub a moment ago.
+			return (room != null) ? admit(room, exchange)
+					: this.rooms.resolve(code).flatMap((found) -> admit(found, exchange));
 		});
+	}
+
+	private Mono<Room> admit(Room room, ServerWebExchange exchange) {
+		if (!room.isProtected() || isAdmin(exchange.getRequest())) {
+			return Mono.just(room);
+		}
+		return checkPassword(room, roomPassword(exchange.getRequest()), exchange).thenReturn(room);
 	}
 
 	/**

@@ -54,18 +54,16 @@ class RoomController {
 	}
 
 	@DeleteMapping("/rooms/{code}")
-	Map<String, Boolean> close(@PathVariable String code, ServerWebExchange exchange) {
-		Room room = this.access.requireHost(code, exchange);
-		this.rooms.close(room, "closed by host");
-		return Map.of("success", true);
+	Mono<Map<String, Boolean>> close(@PathVariable String code, ServerWebExchange exchange) {
+		return Mono.defer(() -> this.rooms.close(this.access.requireHost(code, exchange), "closed by host"))
+			.thenReturn(Map.of("success", true));
 	}
 
 	@DeleteMapping("/rooms/{code}/participants/{participantId}")
-	Map<String, Boolean> kick(@PathVariable String code, @PathVariable String participantId,
+	Mono<Map<String, Boolean>> kick(@PathVariable String code, @PathVariable String participantId,
 			ServerWebExchange exchange) {
-		Room room = this.access.requireHost(code, exchange);
-		this.rooms.kick(room, participantId);
-		return Map.of("success", true);
+		return Mono.defer(() -> this.rooms.kick(this.access.requireHost(code, exchange), participantId))
+			.thenReturn(Map.of("success", true));
 	}
 
 	record CreateRoomRequest(@Nullable String name, @Nullable String password) {

@@ -50,6 +50,12 @@ class ShutdownAnnouncer implements SmartLifecycle {
 			return;
 		}
 		this.running = false;
+		if (this.rooms.sharedStore()) {
+			// Rooms live on in the shared store (and on the other hubs): nothing closes.
+			logger.info("Shutting down: {} event subscriber(s) end, rooms stay in the shared store",
+					this.events.subscriberCount());
+			return;
+		}
 		List<String> codes = this.rooms.rooms().stream().map(Room::code).toList();
 		logger.info("Shutting down: telling {} room(s) and {} event subscriber(s)", codes.size(),
 				this.events.subscriberCount());

@@ -22,7 +22,6 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebHandler;
 import org.springframework.web.util.UriUtils;
 
-import dev.gambiarra.rooms.Participant;
 import dev.gambiarra.rooms.Room;
 import dev.gambiarra.rooms.RoomAccess;
 import dev.gambiarra.rooms.RoomService;
@@ -64,19 +63,21 @@ final class TunnelSocketHandler implements WebHandler {
 	public Mono<Void> handle(ServerWebExchange exchange) {
 		// /rooms/{code}/participants/{id}/tunnel, as the handler mapping's pattern guarantees.
 		String[] segments = exchange.getRequest().getPath().pathWithinApplication().value().split("/");
-		Room room = this.rooms.require(UriUtils.decode(segments[2], StandardCharsets.UTF_8));
-		Participant participant = room.participant(UriUtils.decode(segments[4], StandardCharsets.UTF_8));
-		if (participant == null) {
-			throw HubException.notFound("Participant not found", "participant_not_found");
-		}
-		if (!RoomService.isParticipantToken(participant, RoomAccess.bearer(exchange.getRequest()))) {
-			throw new HubException(HttpStatus.UNAUTHORIZED, "Invalid participant token", "invalid_participant_token");
-		}
-		if (!participant.isTunnel()) {
-			throw new HubException(HttpStatus.CONFLICT, "Participant did not join with tunnel: true",
-					"not_a_tunnel_participant");
-		}
-		return this.upgrades.handleRequest(exchange, (socket) -> serve(room, participant.id(), socket));
+		String code = UriUtils.decode(segments[2], StandardCharsets.UTF_8);
+		String participantId = UriUtils.decode(segments[4], StandardCharsets.UTF_8);
+		String token = RoomAccess.bearer(exchange.getRequest());
+		return this.rooms.resolve(code)
+			.flatMap((room) -> this.rooms.resolveParticipant(room, participantId).flatMap((participant) -> {
+				if (!RoomService.isParticipantToken(participant, token)) {
+					return Mono.error(new HubException(HttpStatus.UNAUTHORIZED, "Invalid participant token",
+							"invalid_participant_token"));
+				}
+				if (!participant.isTunnel()) {
+					return Mono.error(new HubException(HttpStatus.CONFLICT,
+							"Participant did not join with tunnel: true", "not_a_tunnel_participant"));
+				}
+				return this.upgrades.handleRequest(exchange, (socket) -> serve(room, participant.id(), socket));
+			}));
 	}
 
 	private Mono<Void> serve(Room room, String participantId, WebSocketSession socket) {
@@ -84,14 +85,8 @@ final class TunnelSocketHandler implements WebHandler {
 				this.window);
 		this.tunnels.attach(room.code(), participantId, connection);
 		logger.info("Tunnel of participant {} in room {} opened", participantId, room.code());
-		Runnable alive = () -> {
-			try {
-				this.rooms.heartbeat(room, participantId);
-			}
-			catch (HubException gone) {
-				connection.close(CloseStatus.NORMAL.withReason("participant left"));
-			}
-		};
+		Runnable alive = () -> this.rooms.heartbeat(room, participantId)
+			.subscribe(null, (gone) -> connection.close(CloseStatus.NORMAL.withReason("participant left")));
 		alive.run();
 		Disposable pings = Flux.interval(this.pingInterval).subscribe((tick) -> connection.ping());
 		Mono<Void> output = socket.send(connection.outbound())
@@ -109,7 +104,9 @@ final class TunnelSocketHandler implements WebHandler {
 				connection.terminated();
 				if (this.tunnels.detach(room.code(), participantId, connection)) {
 					logger.info("Tunnel of participant {} in room {} closed", participantId, room.code());
-					this.rooms.markOffline(room, participantId);
+					this.rooms.markOffline(room, participantId)
+						.subscribe(null, (ex) -> logger.warn("Participant {} of room {} could not be marked offline: {}",
+								participantId, room.code(), ex.toString()));
 				}
 			});
 		return Mono.when(input, output);

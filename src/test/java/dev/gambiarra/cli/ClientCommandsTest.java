@@ -254,8 +254,8 @@ class ClientCommandsTest {
 		monitor.start();
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.events.subscriberCount() > before);
 		this.rooms.join(room, new Registration("p-m", "carol", "phi", "http://127.0.0.1:9", Map.of(), Map.of(), null, 1),
-				null);
-		this.rooms.leave(room, "p-m");
+				null).block(Duration.ofSeconds(10));
+		this.rooms.leave(room, "p-m").block(Duration.ofSeconds(10));
 		monitor.join(10_000);
 		assertThat(failure.get()).isNull();
 		assertThat(this.output.toString()).contains("Gambiarra monitor  room " + room.code(), "carol", "phi",
@@ -305,7 +305,7 @@ class ClientCommandsTest {
 		CreatedRoom created = this.rooms.create("Chat", password).block(Duration.ofSeconds(10));
 		Room room = this.rooms.require(created.room().code());
 		this.rooms.join(room, new Registration("llm-" + server.port(), "fake", "test-llm", server.baseUrl(), Map.of(),
-				Map.of(), null, 4), null);
+				Map.of(), null, 4), null).block(Duration.ofSeconds(10));
 		return room.code();
 	}
 

@@ -68,7 +68,7 @@ class ConsoleCommandsTest {
 		assertThat(run("room list").out()).contains(code, "Team room", "yes");
 
 		this.rooms.join(room, new Registration("p-1", "alice", "llama3", "http://127.0.0.1:9", Map.of(), Map.of(), null,
-				2), null);
+				2), null).block(Duration.ofSeconds(10));
 		Result shown = run("room show " + code.toLowerCase());
 		assertThat(shown.code()).isZero();
 		assertThat(shown.out()).contains("Room " + code, "(protected)", "p-1", "alice", "llama3", "online",
@@ -102,8 +102,8 @@ class ConsoleCommandsTest {
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.events.subscriberCount() > before);
 		Room target = this.rooms.require(code);
 		this.rooms.join(target, new Registration("p-2", "bob", "qwen", "http://127.0.0.1:9", Map.of(), Map.of(), null,
-				1), null);
-		this.rooms.leave(target, "p-2");
+				1), null).block(Duration.ofSeconds(10));
+		this.rooms.leave(target, "p-2").block(Duration.ofSeconds(10));
 		tail.join(10_000);
 		assertThat(exit.get()).isZero();
 		assertThat(out.toString()).contains("Tailing events of room " + code, "participant:joined",
@@ -120,7 +120,7 @@ class ConsoleCommandsTest {
 		assertThat(created).isNotNull();
 		String code = created.room().code();
 		this.rooms.join(this.rooms.require(code), new Registration("fake-1", "fake", "fake-model",
-				upstream.endpoint(), Map.of(), Map.of(), null, 4), null);
+				upstream.endpoint(), Map.of(), Map.of(), null, 4), null).block(Duration.ofSeconds(10));
 		assertThat(row(run("room show " + code).out(), "fake-1")).containsExactly("0", "-");
 
 		HttpRequest chat = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/rooms/" + code
@@ -145,7 +145,7 @@ class ConsoleCommandsTest {
 			assertThat(Double.parseDouble(live.get(1))).isPositive();
 		});
 		assertThat(run("stats").out()).containsPattern("In-flight requests: \\d+");
-		this.rooms.close(this.rooms.require(code), "test over");
+		this.rooms.close(this.rooms.require(code), "test over").block(Duration.ofSeconds(10));
 	}
 
 	/** The IN-FLIGHT and TOK/S cells of one participant's row in 'room show'. */

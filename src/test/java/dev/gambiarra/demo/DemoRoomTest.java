@@ -51,7 +51,7 @@ class DemoRoomTest {
 		assertThat(participant.model()).isEqualTo("test-llm");
 		// Heartbeats every 100 ms here: a sweep with a 400 ms timeout never finds it stale, for well over 400 ms.
 		await().during(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(5)).until(() -> {
-			this.rooms.sweep(Duration.ofMillis(400));
+			this.rooms.sweep(Duration.ofMillis(400)).block(Duration.ofSeconds(10));
 			Participant now = room.participant(DemoRoom.PARTICIPANT_ID);
 			return now != null && now.isOnline();
 		});

@@ -17,7 +17,7 @@ public final class TestRooms {
 	}
 
 	public static RoomService service(EventBus events, Clock clock) {
-		return new RoomService(mock(RoomPasswords.class), events,
+		return new RoomService(new MemoryRoomStore(events), mock(RoomPasswords.class),
 				new LimitsProperties(DataSize.ofMegabytes(10), 1000, 256, 100, 2048), clock);
 	}
 
@@ -29,7 +29,7 @@ public final class TestRooms {
 	/** Joins a participant serving {@code model} that takes at most {@code maxConcurrent} requests at once. */
 	public static Participant join(RoomService rooms, Room room, String id, String model, int maxConcurrent) {
 		return rooms.join(room, new Registration(id, "nick-" + id, model, "http://127.0.0.1:1", Map.of(), Map.of(),
-				null, maxConcurrent), null).participant();
+				null, maxConcurrent), null).block().participant();
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.function.BiFunction;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -25,7 +26,7 @@ import reactor.netty.http.server.HttpServerResponse;
  * inspect every request the fake received (path, headers, body). Register it as a JUnit extension
  * ({@code @RegisterExtension static final FakeLlm upstream = FakeLlm.start();}) and it stops after the test class.
  */
-public final class FakeLlm implements AutoCloseable, AfterAllCallback {
+public final class FakeLlm implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
 	public record Received(String path, HttpHeaders headers, String body) {
 	}
@@ -34,18 +35,32 @@ public final class FakeLlm implements AutoCloseable, AfterAllCallback {
 	public interface Behaviour extends BiFunction<Received, HttpServerResponse, Publisher<Void>> {
 	}
 
-	private final DisposableServer server;
+	private volatile DisposableServer server;
 
 	private final List<Received> received = new CopyOnWriteArrayList<>();
 
 	private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
 
+	private final int port;
+
 	private FakeLlm() {
-		this.server = HttpServer.create()
-			.host("127.0.0.1")
-			.port(0)
-			.handle(this::handle)
-			.bindNow(Duration.ofSeconds(10));
+		this.server = bind(0);
+		this.port = this.server.port();
+	}
+
+	private DisposableServer bind(int port) {
+		return HttpServer.create().host("127.0.0.1").port(port).handle(this::handle).bindNow(Duration.ofSeconds(10));
+	}
+
+	/**
+	 * A static instance is shared by a test class and its subclasses (the same tests on another store), and closed
+	 * after each of them: the next one to run opens it again, on the same port its hubs were told about.
+	 */
+	@Override
+	public synchronized void beforeAll(ExtensionContext context) {
+		if (this.server.isDisposed()) {
+			this.server = bind(this.port);
+		}
 	}
 
 	public static FakeLlm start() {
@@ -53,7 +68,7 @@ public final class FakeLlm implements AutoCloseable, AfterAllCallback {
 	}
 
 	public int port() {
-		return this.server.port();
+		return this.port;
 	}
 
 	/** The base URL a participant registers as its endpoint (no {@code /v1}). */
