@@ -38,8 +38,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * content, [DONE]) and reports p50/p99 time to first chunk and total, requests/s, chunks/s, hub CPU per request and
  * hub peak RSS. A run with any error is reported as failed.
  *
- * Usage: java src/bench/java/Bench.java <jar> [quick|fanout|relay|slow|c1]  (the `bench` Maven profile does this after
- * packaging). {@code relay} runs only the per-chunk relay timing, {@code slow} only the 1,000 slow streams (3 times),
+ * Usage: java src/bench/java/Bench.java <jar> [quick|fanout|relay|slow|c1|tunnel]  (the `bench` Maven profile does
+ * this after packaging). {@code tunnel} compares a tunnel participant (a {@code join --tunnel} process forwarding to
+ * the same test LLM) with the direct participant, both through the hub: non-stream c=1 latency and 64-chunk streams
+ * at c=1 and c=64 (target: the tunnel within x1.3 of the direct participant); "DIRECT" in its lines is the direct
+ * participant via the hub, "VIA" the tunnel participant via the hub. {@code relay} runs only the per-chunk relay timing, {@code slow} only the 1,000 slow streams (3 times),
  * {@code c1} only the two single-client scenarios.
  * {@code quick} is a short smoke run; {@code fanout} runs only the SSE fan-out (two unrecorded passes first). With
  * the environment variable BENCH_THREADS set, the fan-out also prints CPU per thread of the hub and of this process
@@ -77,7 +80,7 @@ public class Bench {
 
 	public static void main(String[] args) throws Exception {
 		if (args.length < 1) {
-			System.err.println("usage: java Bench.java <gambiarra.jar> [quick|fanout|relay|slow|c1|scaleout]");
+			System.err.println("usage: java Bench.java <gambiarra.jar> [quick|fanout|relay|slow|c1|scaleout|tunnel]");
 			System.exit(2);
 		}
 		if (args.length > 1 && args[1].equals("scaleout")) {
@@ -90,6 +93,7 @@ public class Bench {
 		boolean relayOnly = args.length > 1 && args[1].equals("relay");
 		boolean slowOnly = args.length > 1 && args[1].equals("slow");
 		boolean singleOnly = args.length > 1 && args[1].equals("c1");
+		boolean tunnelOnly = args.length > 1 && args[1].equals("tunnel");
 		Path out = Path.of("target", "bench");
 		Files.createDirectories(out);
 		try {
@@ -146,6 +150,9 @@ public class Bench {
 				results.remove(results.size() - 1);
 				chunkRelay(3, 16);
 			}
+			else if (tunnelOnly) {
+				tunnel(jar, out);
+			}
 			else if (singleOnly) {
 				// Just one client, after the full warm-up.
 				warmUp();
@@ -180,6 +187,59 @@ public class Bench {
 			System.err.println("BENCHMARK FAILED: " + failures.size() + " problem(s); first: " + failures.get(0));
 			System.exit(1);
 		}
+	}
+
+	/**
+	 * The tunnel participant against the direct one, through the same hub to the same test LLM: a {@code join
+	 * --tunnel} process (the jar, as users run it) serves participant {@code bench-tunnel}.
+	 */
+	static void tunnel(Path jar, Path out) throws Exception {
+		Process joiner = start(out.resolve("join-tunnel.log"), "java", "-jar", jar.toString(), "join", "--code",
+				roomCode, "--model", "test-llm", "--endpoint", llmUrl, "--tunnel", "--id", "bench-tunnel",
+				"--nickname", "bench-tunnel", "--no-specs", "true", "--hub", hubUrl);
+		try {
+			String probe = chatBody(false, "").replace("MODEL", "bench-tunnel");
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+			while (true) {
+				HttpResponse<String> answer = HTTP.send(post(via(), probe), HttpResponse.BodyHandlers.ofString());
+				if (answer.statusCode() == 200) {
+					break;
+				}
+				if (System.nanoTime() > deadline || !joiner.isAlive()) {
+					throw new IllegalStateException("the tunnel participant never answered: " + answer.statusCode()
+							+ " " + answer.body() + " (see target/bench/join-tunnel.log)");
+				}
+				TimeUnit.MILLISECONDS.sleep(200);
+			}
+			warmUp();
+			Duration warm = Duration.ofSeconds(quick ? 2 : 10);
+			for (int concurrency : new int[] { 1, 32 }) {
+				runRound(via(), "bench-tunnel", true, concurrency, warm, "");
+				runRound(via(), "bench-tunnel", false, concurrency, warm, "");
+			}
+			int rounds = quick ? 1 : 3;
+			Duration round = Duration.ofSeconds(quick ? 2 : 5);
+			compareTunnel("tunnel vs direct: non-stream c=1", false, 1, rounds, round);
+			compareTunnel("tunnel vs direct: stream 64 chunks c=1", true, 1, rounds, round);
+			compareTunnel("tunnel vs direct: stream 64 chunks c=64", true, 64, rounds, round);
+		}
+		finally {
+			stop(joiner);
+		}
+	}
+
+	static void compareTunnel(String name, boolean stream, int concurrency, int rounds, Duration length)
+			throws Exception {
+		Stats directParticipant = new Stats();
+		Stats tunnelParticipant = new Stats();
+		for (int i = 0; i < rounds; i++) {
+			directParticipant.add(runRound(via(), "bench", stream, concurrency, length, ""));
+			long cpuBefore = cpuTicks(hub);
+			Round tunnelRound = runRound(via(), "bench-tunnel", stream, concurrency, length, "");
+			tunnelParticipant.cpuTicks += cpuTicks(hub) - cpuBefore;
+			tunnelParticipant.add(tunnelRound);
+		}
+		record(name, directParticipant, tunnelParticipant);
 	}
 
 	static void all() throws Exception {

@@ -242,9 +242,14 @@ export function renderRoom(main, code) {
 			.filter(([, value]) => value !== null && value !== '')
 			.map(([key, value]) => `${key.toUpperCase()} ${value}`).join(' · ');
 		const host = hostSecret(code);
-		return el('li', { class: 'card', 'data-participant': participant.id, 'data-status': participant.status },
+		// A participant behind NAT: the hub reaches it through the tunnel it opened (docs/tunnel-protocol.md).
+		const tunnel = participant.endpoint === 'tunnel';
+		return el('li', { class: 'card', 'data-participant': participant.id, 'data-status': participant.status,
+			'data-tunnel': tunnel ? 'true' : 'false' },
 			el('div', { class: 'card-head' },
 				el('h3', { text: participant.nickname }),
+				tunnel ? el('span', { class: 'tunnel-mark', text: 'tunnel',
+					title: 'Behind NAT: served through the connection it opened to the hub' }) : null,
 				el('span', { class: `badge st-${participant.status}`, text: participant.status })),
 			el('p', { class: 'model' }, el('code', { text: participant.model })),
 			el('p', { class: 'muted specs', text: specs || 'no specs shared' }),

@@ -21,13 +21,16 @@ import org.springframework.stereotype.Component;
 
 import dev.gambiarra.shell.CliException;
 
-/** {@code join}: shares a local LLM in a room, heartbeating until Ctrl+C, then leaves ({@link JoinSession}). */
+/**
+ * {@code join}: shares a local LLM in a room, heartbeating until Ctrl+C, then leaves ({@link JoinSession}). With
+ * {@code --tunnel} the hub reaches the LLM through a WebSocket this process opens (docs/tunnel-protocol.md).
+ */
 @Component
 class JoinCommand {
 
 	private static final String HELP = "Usage: join --code CODE [--model NAME] [--endpoint "
 			+ "http://localhost:11434] [--nickname N] [--password P] [--no-specs "
-			+ "true] [--id ID] [--hub URL|auto] ('help join' lists every option)";
+			+ "true] [--id ID] [--tunnel] [--hub URL|auto] ('help join' lists every option)";
 
 	private final ClientSupport support;
 
@@ -49,6 +52,8 @@ class JoinCommand {
 			@Option(longName = "no-specs", description = "do not report CPU/RAM/GPU",
 					defaultValue = "false") boolean noSpecs,
 			@Option(longName = "id", description = "participant id (default: random)") @Nullable String id,
+			@Option(longName = "tunnel", description = "behind NAT: serve through a connection to the hub, which "
+					+ "never dials the endpoint (it never leaves this machine)", defaultValue = "false") boolean tunnel,
 			@Option(longName = "hub", description = ClientSupport.HUB_OPTION) @Nullable String hub,
 			CommandContext context) {
 		model = (model != null) ? model : "";
@@ -65,16 +70,22 @@ class JoinCommand {
 		registration.put("id", id.isBlank() ? UUID.randomUUID().toString() : id);
 		registration.put("nickname", nickname.isBlank() ? defaultNickname() : nickname);
 		registration.put("model", chosen);
-		registration.put("endpoint", base);
+		if (tunnel) {
+			registration.put("tunnel", true);
+		}
+		else {
+			registration.put("endpoint", base);
+		}
 		registration.put("specs", noSpecs ? Map.of() : SystemSpecs.detect());
 		Duration interval = this.support.properties().heartbeatInterval();
 		JoinSession joined = new JoinSession(remote, code.strip(), registration, password.isEmpty() ? null : password,
-				interval, out);
+				interval, out, tunnel ? base : null);
 		JsonNode answer = joined.join();
 		out.println("Joined room " + code.toUpperCase(Locale.ROOT) + " as " + registration.get("nickname")
 				+ " serving " + chosen + " from " + base + " (participant "
 				+ answer.path("participant").path("id").asString() + ")");
-		out.println("Heartbeat every " + interval.toSeconds() + "s. Press Ctrl+C to leave.");
+		out.println(tunnel ? "Serving through a tunnel to the hub (the hub never dials " + base
+				+ "). Press Ctrl+C to leave." : "Heartbeat every " + interval.toSeconds() + "s. Press Ctrl+C to leave.");
 		out.flush();
 		this.session = joined;
 		try {

@@ -1,6 +1,7 @@
 package dev.gambiarra.cli;
 
 import java.io.PrintWriter;
+import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,9 +9,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
 import tools.jackson.databind.JsonNode;
 
 import dev.gambiarra.shell.CliException;
+import dev.gambiarra.tunnel.TunnelClient;
 
 /**
  * A participant's stay in a room: join, a heartbeat every interval, and a clean leave when stopped. When the hub
@@ -41,8 +44,21 @@ final class JoinSession {
 
 	private volatile int rejoins;
 
+	/** With {@code --tunnel}: the local LLM's base URL, which only this process ever uses. */
+	private final @Nullable String tunnelTo;
+
+	private volatile @Nullable Disposable tunnel;
+
+	private volatile boolean tunnelRefused;
+
 	JoinSession(Remote hub, String code, Map<String, Object> registration, @Nullable String password,
 			Duration interval, PrintWriter out) {
+		this(hub, code, registration, password, interval, out, null);
+	}
+
+	JoinSession(Remote hub, String code, Map<String, Object> registration, @Nullable String password,
+			Duration interval, PrintWriter out, @Nullable String tunnelTo) {
+		this.tunnelTo = tunnelTo;
 		this.hub = hub;
 		this.code = code;
 		this.registration = registration;
@@ -74,17 +90,32 @@ final class JoinSession {
 		return reply.body();
 	}
 
-	/** Heartbeats until {@link #stop()}, then leaves. Returns normally when stopped; throws when kicked. */
+	/**
+	 * Heartbeats until {@link #stop()}, then leaves. Returns normally when stopped; throws when kicked. With a
+	 * tunnel, the tunnel's own ping is the heartbeat: the tunnel reconnects by itself, and only when the hub refuses
+	 * it (it forgot us, or we were kicked) does the session check with a heartbeat, join again and reopen it.
+	 */
 	void run() {
 		try {
+			openTunnel();
 			while (!this.stop.await(this.interval.toMillis(), TimeUnit.MILLISECONDS)) {
-				beat();
+				if (this.tunnelTo == null) {
+					beat();
+				}
+				else if (this.tunnelRefused) {
+					beat();
+					openTunnel();
+				}
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
 		finally {
+			Disposable open = this.tunnel;
+			if (open != null) {
+				open.dispose();
+			}
 			try {
 				leave();
 			}
@@ -103,6 +134,27 @@ final class JoinSession {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	private void openTunnel() {
+		String local = this.tunnelTo;
+		String current = this.token;
+		if (local == null || current == null) {
+			return;
+		}
+		Disposable previous = this.tunnel;
+		if (previous != null) {
+			previous.dispose();
+		}
+		this.tunnelRefused = false;
+		this.tunnel = new TunnelClient(URI.create(this.hub.base()), this.code, participantId(), current, local, null)
+			.run(this::say, () -> this.tunnelRefused = true);
+	}
+
+	/** The tunnel of this session, if it serves through one and it is open now (for tests). */
+	boolean tunnelling() {
+		Disposable open = this.tunnel;
+		return open != null && !open.isDisposed() && !this.tunnelRefused;
 	}
 
 	private void beat() {

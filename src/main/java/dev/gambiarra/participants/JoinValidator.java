@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
 
 import dev.gambiarra.config.LimitsProperties;
 import dev.gambiarra.outbound.EndpointPolicy;
+import dev.gambiarra.rooms.Participant;
 import dev.gambiarra.rooms.Registration;
 import dev.gambiarra.web.HubException;
 
@@ -28,15 +29,23 @@ class JoinValidator {
 	}
 
 	Registration validate(JoinRequest request) {
+		boolean tunnel = Boolean.TRUE.equals(request.tunnel());
 		if (isBlank(request.id()) || isBlank(request.nickname()) || isBlank(request.model())
-				|| isBlank(request.endpoint())) {
+				|| (!tunnel && isBlank(request.endpoint()))) {
 			throw HubException.badRequest("Missing required fields: id, nickname, model, endpoint");
 		}
 		checkLength("id", request.id(), this.limits.maxFieldLength());
 		checkLength("nickname", request.nickname(), this.limits.maxNameLength());
 		checkLength("model", request.model(), this.limits.maxFieldLength());
-		checkLength("endpoint", request.endpoint(), this.limits.maxFieldLength());
-		String endpoint = this.endpoints.check(request.endpoint());
+		String endpoint;
+		if (tunnel) {
+			// The hub never dials a tunnel participant, so whatever endpoint it sent is neither checked nor stored.
+			endpoint = Participant.TUNNEL;
+		}
+		else {
+			checkLength("endpoint", request.endpoint(), this.limits.maxFieldLength());
+			endpoint = this.endpoints.check(request.endpoint());
+		}
 		int maxConcurrent = this.participants.maxConcurrent();
 		if (request.maxConcurrent() != null) {
 			if (request.maxConcurrent() < 1 || request.maxConcurrent() > this.participants.maxConcurrentLimit()) {

@@ -56,7 +56,8 @@ class ParticipantController {
 		return this.rooms.resolve(code).flatMap((room) -> {
 			var registration = this.validator.validate(body);
 			return this.access.checkPassword(room, password, exchange)
-				.then(this.endpoints.checkAddresses(registration.endpoint()))
+				.then(Participant.TUNNEL.equals(registration.endpoint()) ? Mono.empty()
+						: this.endpoints.checkAddresses(registration.endpoint()))
 				.then(Mono.defer(() -> this.rooms.join(room, registration, token)));
 		});
 	}

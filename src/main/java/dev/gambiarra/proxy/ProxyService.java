@@ -9,7 +9,6 @@ import java.util.function.BooleanSupplier;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +64,7 @@ class ProxyService {
 
 	private final LoadBalancer balancer;
 
-	private final UpstreamClient upstream;
+	private final RelayTransport transport;
 
 	private final EventBus events;
 
@@ -79,13 +78,13 @@ class ProxyService {
 
 	private final BodyMemory bodyMemory;
 
-	ProxyService(RoomAccess access, ParticipantRouter router, LoadBalancer balancer, UpstreamClient upstream,
+	ProxyService(RoomAccess access, ParticipantRouter router, LoadBalancer balancer, RelayTransport transport,
 			EventBus events, JsonMapper json, LimitsProperties limits, RoutingProperties routing,
 			ProxyProperties proxy, ProxyMetrics metrics) {
 		this.access = access;
 		this.router = router;
 		this.balancer = balancer;
-		this.upstream = upstream;
+		this.transport = transport;
 		this.events = events;
 		this.json = json;
 		this.maxBodyBytes = (int) limits.maxBodySize().toBytes();
@@ -186,9 +185,8 @@ class ProxyService {
 		String requestId = call.requestId();
 		boolean stream = call.stream();
 		ServerHttpResponse response = call.exchange().getResponse();
-		return this.upstream.relay(participant, call.operation(), requestId, stream, payload)
-			.response((answer, content) -> {
-				int status = answer.status().code();
+		return this.transport.relay(room, participant, call.operation(), requestId, stream, payload,
+				(status, type, length, content) -> {
 				trace.response(status);
 				if (status >= 500) {
 					lease.failed();
@@ -203,7 +201,6 @@ class ProxyService {
 				else {
 					lease.succeeded();
 				}
-				String type = answer.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
 				if (status >= 400 && !UpstreamErrorBody.declaresJson(type)) {
 					return relayErrorBody(call, participant, status, content);
 				}
@@ -219,7 +216,6 @@ class ProxyService {
 					// The body is relayed byte for byte, so the participant's length holds: the client gets a plain
 					// body instead of chunk frames (and a short upstream body ends in a closed connection, as it
 					// would have from the participant).
-					String length = answer.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
 					if (length != null) {
 						headers.set(HttpHeaders.CONTENT_LENGTH, length);
 					}

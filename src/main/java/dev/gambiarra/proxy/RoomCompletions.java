@@ -1,13 +1,20 @@
 package dev.gambiarra.proxy;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.function.Consumer;
+
+import io.netty.buffer.ByteBuf;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ObjectNode;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Service;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
 
 import dev.gambiarra.events.EventBus;
 import dev.gambiarra.events.HubEvent;
@@ -22,7 +29,8 @@ import dev.gambiarra.web.Ids;
 
 /**
  * Streaming chat completions from a room, in process: the same routing ({@code *}, {@code model:NAME}, id) and
- * upstream client as {@code /rooms/{code}/v1/chat/completions}, for features of the hub itself (the agent).
+ * upstream client as {@code /rooms/{code}/v1/chat/completions} (a tunnel participant through its tunnel), for
+ * features of the hub itself (the agent).
  */
 @Service
 public class RoomCompletions {
@@ -39,9 +47,12 @@ public class RoomCompletions {
 
 	private final RoomAccess access;
 
+	private final RelayTransport transport;
+
 	RoomCompletions(RoomService rooms, ParticipantRouter router, LoadBalancer balancer, UpstreamClient upstream,
-			EventBus events, RoomAccess access) {
+			EventBus events, RoomAccess access, RelayTransport transport) {
 		this.access = access;
+		this.transport = transport;
 		this.rooms = rooms;
 		this.router = router;
 		this.balancer = balancer;
@@ -73,6 +84,51 @@ public class RoomCompletions {
 		});
 	}
 
+	/**
+	 * A tunnel participant's answer, through the same transport as the relay: its SSE {@code data:} payloads as they
+	 * arrive (lines cut at {@code \n} on bytes, so a character split between frames stays whole); an error status is
+	 * a {@link WebClientResponseException}, as from the HTTP client.
+	 */
+	private Flux<String> throughTunnel(Room room, Participant participant, String requestId, ObjectNode body) {
+		byte[] payload = body.toString().getBytes(StandardCharsets.UTF_8);
+		return Flux.create((sink) -> sink.onDispose(this.transport
+			.relay(room, participant, "chat/completions", requestId, true, payload, (status, type, length, content) -> {
+				if (status >= 400) {
+					return content.aggregate().asByteArray().defaultIfEmpty(new byte[0]).flatMap((bytes) -> Mono
+						.error(WebClientResponseException.create(status, "Upstream answered " + status,
+								HttpHeaders.EMPTY, bytes, StandardCharsets.UTF_8)));
+				}
+				SseLines lines = new SseLines();
+				return content.doOnNext((buffer) -> lines.read(buffer, sink::next)).then();
+			})
+			.subscribe(null, sink::error, sink::complete)));
+	}
+
+	/** Cuts SSE bytes into lines and passes on the {@code data:} payloads. */
+	private static final class SseLines {
+
+		private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+		void read(ByteBuf buffer, Consumer<String> data) {
+			for (int i = buffer.readerIndex(); i < buffer.writerIndex(); i++) {
+				byte b = buffer.getByte(i);
+				if (b != '\n') {
+					this.line.write(b);
+					continue;
+				}
+				String text = this.line.toString(StandardCharsets.UTF_8);
+				this.line.reset();
+				if (text.endsWith("\r")) {
+					text = text.substring(0, text.length() - 1);
+				}
+				if (text.startsWith("data:")) {
+					data.accept(text.substring(text.startsWith("data: ") ? 6 : 5));
+				}
+			}
+		}
+
+	}
+
 	/** One streamed completion from the leased participant; counts against its load like any proxied request. */
 	private Flux<String> relay(Room room, Lease lease, String model, ObjectNode body) {
 		Participant participant = lease.participant();
@@ -80,11 +136,12 @@ public class RoomCompletions {
 		body.put("stream", true);
 		String requestId = Ids.requestId();
 		this.events.publish(HubEvent.llmRequest(room.code(), participant.id(), model, requestId));
-		return this.upstream.post(participant, "chat/completions", requestId, true)
-			.bodyValue(body)
-			.retrieve()
-			.bodyToFlux(String.class)
-			.takeWhile((data) -> !data.strip().equals("[DONE]"))
+		Flux<String> data = participant.isTunnel() ? throughTunnel(room, participant, requestId, body)
+				: this.upstream.post(participant, "chat/completions", requestId, true)
+					.bodyValue(body)
+					.retrieve()
+					.bodyToFlux(String.class);
+		return data.takeWhile((item) -> !item.strip().equals("[DONE]"))
 			.doOnError((ex) -> {
 				lease.failed();
 				this.events.publish(

@@ -128,6 +128,23 @@ final class MemoryRoomStore implements RoomStore {
 	}
 
 	@Override
+	public Mono<Boolean> markOffline(Room room, String participantId) {
+		return Mono.fromCallable(() -> {
+			Participant[] before = new Participant[1];
+			room.participants.computeIfPresent(participantId, (id, current) -> {
+				before[0] = current;
+				return current.isOffline() ? current : current.withStatus(ParticipantStatus.OFFLINE);
+			});
+			if (before[0] == null || before[0].isOffline()) {
+				return false;
+			}
+			RoomService.logger.info("Participant {} of room {} went offline", participantId, room.code());
+			this.events.publish(HubEvent.participantOffline(room.code(), participantId));
+			return true;
+		});
+	}
+
+	@Override
 	public Mono<Integer> sweep(long deadline, Duration timeout) {
 		return Mono.fromCallable(() -> {
 			int count = 0;

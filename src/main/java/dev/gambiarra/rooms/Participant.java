@@ -21,6 +21,9 @@ public record Participant(String id, String nickname, String model, String endpo
 		Map<String, Object> specs, ParticipantStatus status, long joinedAt, long lastSeen,
 		@JsonIgnore @Nullable String apiKey, @JsonIgnore String token, @JsonIgnore int maxConcurrent) {
 
+	/** The {@code endpoint} of a participant reached through its own tunnel (docs/tunnel-protocol.md). */
+	public static final String TUNNEL = "tunnel";
+
 	public Participant {
 		config = Collections.unmodifiableMap(new LinkedHashMap<>(config));
 		specs = Collections.unmodifiableMap(new LinkedHashMap<>(specs));
@@ -29,6 +32,12 @@ public record Participant(String id, String nickname, String model, String endpo
 	@JsonIgnore
 	public boolean isOnline() {
 		return this.status == ParticipantStatus.ONLINE;
+	}
+
+	/** Reached through the tunnel it opened to the hub; the hub never dials it. */
+	@JsonIgnore
+	public boolean isTunnel() {
+		return TUNNEL.equals(this.endpoint);
 	}
 
 	@JsonIgnore

@@ -100,6 +100,13 @@ final class RedisRoomStore implements RoomStore, EventTransport, AutoCloseable {
 			redis.call('HSET', KEYS[2], ARGV[2], 'online')
 			return %s't', 'participant:online', 'r', ARGV[1], 'd', ARGV[5])""".formatted(XADD);
 
+	private static final String MARK_OFFLINE = """
+			if redis.call('HEXISTS', KEYS[1], ARGV[2]) == 0 then return 'none' end
+			local status = redis.call('HGET', KEYS[2], ARGV[2])
+			if not status or status == 'offline' then return 'none' end
+			redis.call('HSET', KEYS[2], ARGV[2], 'offline')
+			return %s't', 'participant:offline', 'r', ARGV[1], 'd', ARGV[3])""".formatted(XADD);
+
 	private static final String SWEEP = """
 			local gone = {}
 			for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])) do
@@ -434,6 +441,20 @@ final class RedisRoomStore implements RoomStore, EventTransport, AutoCloseable {
 						return true;
 					}));
 				}
+			});
+	}
+
+	@Override
+	public Mono<Boolean> markOffline(Room room, String participantId) {
+		String code = room.code();
+		return script(MARK_OFFLINE, keys(participantsKey(code), statusesKey(code)), code, participantId,
+				write(HubEvent.participantOffline(code, participantId).data()))
+			.flatMap((result) -> {
+				if ("none".equals(result)) {
+					return Mono.just(false);
+				}
+				RoomService.logger.info("Participant {} of room {} went offline", participantId, code);
+				return applied(result).thenReturn(true);
 			});
 	}
 

@@ -244,6 +244,14 @@ public class RoomService {
 	}
 
 	/**
+	 * Marks a participant offline at once (its tunnel closed), announcing the transition once (on every hub with
+	 * a shared store); nothing happens if it is offline already or gone.
+	 */
+	public Mono<Void> markOffline(Room room, String participantId) {
+		return this.store.markOffline(room, participantId).then();
+	}
+
+	/**
 	 * Replaces a participant's status in this hub's view if it is still registered; the proxy's busy/online.
 	 */
 	public @Nullable Participant updateStatus(Room room, String participantId, ParticipantStatus from,

@@ -48,6 +48,9 @@ interface RoomStore {
 	/** Records a heartbeat at {@code now}; {@code false} when the participant is not registered. */
 	Mono<Boolean> heartbeat(Room room, String participantId, long now);
 
+	/** Marks one participant offline now (its tunnel closed); {@code false} when it was offline already or gone. */
+	Mono<Boolean> markOffline(Room room, String participantId);
+
 	/** Marks participants not seen since {@code deadline} offline, each transition announced once; how many. */
 	Mono<Integer> sweep(long deadline, Duration timeout);
 

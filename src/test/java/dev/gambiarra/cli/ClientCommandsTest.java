@@ -178,6 +178,48 @@ class ClientCommandsTest {
 	}
 
 	@Test
+	void joinWithTunnelServesThroughTheTunnelAndNeverTellsTheHubItsEndpoint() throws Exception {
+		this.llm = TestLlmServer.start(TestLlmOptions.defaults().withModels(List.of("llama3:latest")));
+		CreatedRoom created = this.rooms.create("Tunnel", null).block(Duration.ofSeconds(10));
+		Room room = this.rooms.require(created.room().code());
+		Commands commands = commands();
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		Thread join = new Thread(() -> {
+			try {
+				commands.joinTunnel(room.code(), "llama3", this.llm.baseUrl(), "nat", "p-tunnel", hub(),
+						context(this.output));
+			}
+			catch (Throwable ex) {
+				failure.set(ex);
+			}
+		});
+		join.start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> commands.session() != null && commands.session().tunnelling()
+				&& this.output.toString().contains("Tunnel open"));
+		Participant participant = room.participant("p-tunnel");
+		assertThat(participant.endpoint()).isEqualTo("tunnel");
+		long before = this.llm.requestCount();
+		HttpClient client = HttpClient.newHttpClient();
+		HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create(hub() + "/rooms/" + room.code()
+				+ "/v1/chat/completions"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"p-tunnel\",\"stream\":true,"
+					+ "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(answer.statusCode()).isEqualTo(200);
+		assertThat(answer.body()).contains("chat.completion.chunk").endsWith("data: [DONE]\n\n");
+		assertThat(this.llm.requestCount()).isEqualTo(before + 1);
+		HttpResponse<String> listing = client.send(HttpRequest.newBuilder(URI.create(hub() + "/rooms/" + room.code()
+				+ "/participants")).build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(listing.body()).contains("\"endpoint\":\"tunnel\"").doesNotContain(String.valueOf(this.llm.port()));
+		commands.session().stop(Duration.ofSeconds(5));
+		join.join(10_000);
+		assertThat(failure.get()).isNull();
+		assertThat(room.participant("p-tunnel")).isNull();
+		assertThat(this.output.toString()).contains("Serving through a tunnel", "Left room " + room.code());
+	}
+
+	@Test
 	void joinRefusesUnknownModelsUnreachableEndpointsAndMissingRooms() {
 		this.llm = TestLlmServer.start(TestLlmOptions.defaults().withModels(List.of("a", "b")));
 		assertThatThrownBy(() -> commands().join("DEMO42", "zzz", this.llm.baseUrl(), "t", null, true, null, hub(),

@@ -59,7 +59,12 @@ final class Commands {
 	void join(String code, @Nullable String model, String endpoint, @Nullable String nickname,
 			@Nullable String password, boolean noSpecs, @Nullable String id, @Nullable String hub,
 			CommandContext context) {
-		this.join.join(code, model, endpoint, nickname, password, noSpecs, id, hub, context);
+		this.join.join(code, model, endpoint, nickname, password, noSpecs, id, false, hub, context);
+	}
+
+	void joinTunnel(String code, @Nullable String model, String endpoint, @Nullable String nickname, @Nullable String id,
+			@Nullable String hub, CommandContext context) {
+		this.join.join(code, model, endpoint, nickname, null, true, id, true, hub, context);
 	}
 
 	void chat(String code, String prompt, String model, @Nullable String system, @Nullable String password,

@@ -34,6 +34,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import dev.gambiarra.events.EventBus;
 import dev.gambiarra.events.HubEvent;
 import dev.gambiarra.support.FakeLlm;
+import dev.gambiarra.support.TcpRelay;
 import dev.gambiarra.support.HubClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -127,6 +128,12 @@ class DashboardBrowserTest {
 		assertThat(text("[data-participant=\"p-new\"] .badge")).isEqualTo("online");
 		assertThat(text("[data-log]")).contains("participant:joined").contains("Newcomer (qwen2.5:7b)");
 		assertThat(routeOptions()).contains("*", "model:qwen2.5:7b", "p-new");
+		assertThat(driver().findElements(By.cssSelector("[data-participant=\"p-new\"] .tunnel-mark"))).isEmpty();
+
+		hub().join(room.code(), Map.of("id", "p-nat", "nickname", "Behind NAT", "model", "qwen2.5:7b", "tunnel",
+				true));
+		waitFor(() -> driver().findElements(By.cssSelector("[data-participant=\"p-nat\"]")).size() == 1);
+		assertThat(text("[data-participant=\"p-nat\"] .tunnel-mark")).isEqualTo("tunnel");
 	}
 
 	@Test

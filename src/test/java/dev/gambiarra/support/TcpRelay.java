@@ -1,4 +1,4 @@
-package dev.gambiarra.dashboard;
+package dev.gambiarra.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * A loopback TCP relay in front of the hub, so a test can cut every connection (as a network drop or a hub restart
  * would) and bring the same port back. Plain threads and blocking sockets: nothing here runs on a Reactor thread.
  */
-final class TcpRelay implements AutoCloseable {
+public final class TcpRelay implements AutoCloseable {
 
 	private final int target;
 
@@ -31,16 +31,16 @@ final class TcpRelay implements AutoCloseable {
 		accept(this.server);
 	}
 
-	static TcpRelay to(int target) throws IOException {
+	public static TcpRelay to(int target) throws IOException {
 		return new TcpRelay(target);
 	}
 
-	int port() {
+	public int port() {
 		return this.port;
 	}
 
 	/** Stops listening and closes every open connection. */
-	void cut() throws IOException {
+	public void cut() throws IOException {
 		this.server.close();
 		for (Socket socket : this.sockets) {
 			socket.close();
@@ -49,7 +49,7 @@ final class TcpRelay implements AutoCloseable {
 	}
 
 	/** Listens on the same port again. */
-	void restore() throws IOException {
+	public void restore() throws IOException {
 		this.server = bind(this.port);
 		accept(this.server);
 	}

@@ -1,0 +1,46 @@
+package dev.gambiarra.proxy;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import reactor.core.publisher.Mono;
+
+import org.springframework.stereotype.Component;
+
+import dev.gambiarra.rooms.Participant;
+import dev.gambiarra.rooms.Room;
+import dev.gambiarra.tunnel.Tunnels;
+
+/**
+ * The transport of each participant: its tunnel if it joined with {@code tunnel: true} (the hub then never dials
+ * anything for it), else the pooled HTTP client to its endpoint. Both apply the same {@code gambiarra.proxy.*}
+ * timeouts.
+ */
+@Component
+class RelayTransports implements RelayTransport {
+
+	private final UpstreamClient upstream;
+
+	private final Tunnels tunnels;
+
+	private final ProxyProperties properties;
+
+	RelayTransports(UpstreamClient upstream, Tunnels tunnels, ProxyProperties properties) {
+		this.upstream = upstream;
+		this.tunnels = tunnels;
+		this.properties = properties;
+	}
+
+	@Override
+	public Mono<Void> relay(Room room, Participant participant, String operation, String requestId, boolean stream,
+			byte[] payload, Answer answer) {
+		if (participant.isTunnel()) {
+			return this.tunnels.relay(room.code(), participant.id(), operation, requestId, stream, payload,
+					this.properties.firstByteTimeout(), this.properties.idleTimeout(), answer::answer);
+		}
+		return this.upstream.relay(participant, operation, requestId, stream, payload)
+			.response((response, content) -> answer.answer(response.status().code(),
+					response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE),
+					response.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH), content))
+			.then();
+	}
+
+}

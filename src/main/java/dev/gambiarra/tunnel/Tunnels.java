@@ -1,0 +1,89 @@
+package dev.gambiarra.tunnel;
+
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The open tunnels of this hub, one per participant (a new one replaces the old), and the relay of one request over
+ * a participant's tunnel. The proxy reaches a tunnel participant only through {@link #relay}; nothing here ever
+ * opens a connection.
+ */
+@Component
+public class Tunnels {
+
+	private final Map<String, TunnelConnection> open = new ConcurrentHashMap<>();
+
+	/** What the proxy does with the participant's answer: its status, two headers and the body as it arrives. */
+	@FunctionalInterface
+	public interface Answer {
+
+		/**
+		 * @param content the answer's buffers, each valid while it is delivered (retain one to keep it), as an
+		 * HTTP client's content is
+		 */
+		Publisher<Void> answer(int status, @Nullable String contentType, @Nullable String contentLength,
+				ByteBufFlux content);
+
+	}
+
+	/** Whether the participant's tunnel is open on this hub now. */
+	public boolean isConnected(String roomCode, String participantId) {
+		TunnelConnection connection = this.open.get(key(roomCode, participantId));
+		return connection != null && !connection.isClosed();
+	}
+
+	/**
+	 * Sends one request over the participant's tunnel and hands its answer to {@code answer}. A tunnel that is not
+	 * open fails as a refused connection (the participant cannot have seen the request, so the proxy may fail
+	 * over); no {@code RESPONSE} within {@code firstByteTimeout} and a silence longer than {@code idleTimeout}
+	 * between answer frames fail as timeouts. Cancelling, or any end before the participant's {@code END}, sends
+	 * {@code CANCEL}.
+	 */
+	public Mono<Void> relay(String roomCode, String participantId, String operation, String requestId,
+			boolean stream, byte[] payload, Duration firstByteTimeout, Duration idleTimeout, Answer answer) {
+		return Mono.defer(() -> {
+			TunnelConnection connection = this.open.get(key(roomCode, participantId));
+			if (connection == null || connection.isClosed()) {
+				return Mono.error(new ConnectException("participant's tunnel is not connected"));
+			}
+			TunnelConnection.HubStream opened = connection.open(operation, requestId, stream, payload);
+			return opened.head()
+				.timeout(firstByteTimeout,
+						Mono.error(() -> new TimeoutException("no answer from participant within the timeout")))
+				.flatMap((head) -> Flux.from(answer.answer(head.status(), head.contentType(),
+						(head.contentLength() != null) ? String.valueOf(head.contentLength()) : null,
+						ByteBufFlux.fromInbound(opened.content(idleTimeout))))
+					.then())
+				.doFinally((signal) -> opened.finish());
+		});
+	}
+
+	/** Makes {@code connection} the participant's tunnel, closing the one it replaces. */
+	void attach(String roomCode, String participantId, TunnelConnection connection) {
+		TunnelConnection previous = this.open.put(key(roomCode, participantId), connection);
+		if (previous != null && previous != connection) {
+			previous.replaced();
+		}
+	}
+
+	/** Forgets {@code connection}; true if it was still the participant's tunnel (not replaced meanwhile). */
+	boolean detach(String roomCode, String participantId, TunnelConnection connection) {
+		return this.open.remove(key(roomCode, participantId), connection);
+	}
+
+	private static String key(String roomCode, String participantId) {
+		return roomCode.toUpperCase(java.util.Locale.ROOT) + '/' + participantId;
+	}
+
+}
