@@ -228,18 +228,10 @@ public class Bench {
 		}
 	}
 
+	/** The tunnel participant against the direct one, both through the hub ("DIRECT" is the direct participant). */
 	static void compareTunnel(String name, boolean stream, int concurrency, int rounds, Duration length)
 			throws Exception {
-		Stats directParticipant = new Stats();
-		Stats tunnelParticipant = new Stats();
-		for (int i = 0; i < rounds; i++) {
-			directParticipant.add(runRound(via(), "bench", stream, concurrency, length, ""));
-			long cpuBefore = cpuTicks(hub);
-			Round tunnelRound = runRound(via(), "bench-tunnel", stream, concurrency, length, "");
-			tunnelParticipant.cpuTicks += cpuTicks(hub) - cpuBefore;
-			tunnelParticipant.add(tunnelRound);
-		}
-		record(name, directParticipant, tunnelParticipant);
+		compare(name, via(), "bench", via(), "bench-tunnel", stream, concurrency, rounds, length);
 	}
 
 	static void all() throws Exception {
@@ -284,16 +276,22 @@ public class Bench {
 	}
 
 	static void compare(String name, boolean stream, int concurrency, int rounds, Duration length) throws Exception {
-		Stats directStats = new Stats();
-		Stats viaStats = new Stats();
+		compare(name, direct(), "test-llm", via(), "bench", stream, concurrency, rounds, length);
+	}
+
+	/** Rounds of the baseline and the measured target in turn; the hub's CPU is counted over the measured rounds. */
+	static void compare(String name, String baseUrl, String baseModel, String measuredUrl, String measuredModel,
+			boolean stream, int concurrency, int rounds, Duration length) throws Exception {
+		Stats baseStats = new Stats();
+		Stats measuredStats = new Stats();
 		for (int i = 0; i < rounds; i++) {
-			directStats.add(runRound(direct(), "test-llm", stream, concurrency, length, ""));
+			baseStats.add(runRound(baseUrl, baseModel, stream, concurrency, length, ""));
 			long cpuBefore = cpuTicks(hub);
-			Round viaRound = runRound(via(), "bench", stream, concurrency, length, "");
-			viaStats.cpuTicks += cpuTicks(hub) - cpuBefore;
-			viaStats.add(viaRound);
+			Round measured = runRound(measuredUrl, measuredModel, stream, concurrency, length, "");
+			measuredStats.cpuTicks += cpuTicks(hub) - cpuBefore;
+			measuredStats.add(measured);
 		}
-		record(name, directStats, viaStats);
+		record(name, baseStats, measuredStats);
 	}
 
 	/**

@@ -1,7 +1,6 @@
 package dev.gambiarra.warmup;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +24,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.boot.logging.LogLevel;
-import org.springframework.boot.logging.LoggerConfiguration;
-import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
@@ -65,16 +61,12 @@ class WarmUp implements SmartLifecycle {
 
 	private static final String MODEL = "warm-up";
 
-	/** Without Logback, the loggers held at WARN during the warm-up: the hub's own, the request log line included. */
-	private static final List<String> QUIET = List.of("dev.gambiarra", "dev.gambiarra.requests");
 
 	private final ObjectProvider<HttpHandler> handler;
 
 	private final JsonMapper json;
 
 	private final RequestStats stats;
-
-	private final LoggingSystem logging;
 
 	private final WarmUpProperties properties;
 
@@ -84,12 +76,10 @@ class WarmUp implements SmartLifecycle {
 
 	private volatile long linesEncoded;
 
-	WarmUp(ObjectProvider<HttpHandler> handler, JsonMapper json, RequestStats stats, LoggingSystem logging,
-			WarmUpProperties properties) {
+	WarmUp(ObjectProvider<HttpHandler> handler, JsonMapper json, RequestStats stats, WarmUpProperties properties) {
 		this.handler = handler;
 		this.json = json;
 		this.stats = stats;
-		this.logging = logging;
 		this.properties = properties;
 	}
 
@@ -102,7 +92,6 @@ class WarmUp implements SmartLifecycle {
 		}
 		long started = System.nanoTime();
 		WarmUpLogs logs = WarmUpLogs.divert();
-		Map<String, @Nullable LogLevel> levels = (logs != null) ? Map.of() : quiet();
 		try {
 			this.relayed = run(httpHandler);
 		}
@@ -110,11 +99,8 @@ class WarmUp implements SmartLifecycle {
 			logger.warn("Warm-up stopped early, the hub starts anyway: {}", ex.toString());
 		}
 		finally {
-			if (logs != null) {
-				logs.close();
-				this.linesEncoded = logs.encoded();
-			}
-			restore(levels);
+			logs.close();
+			this.linesEncoded = logs.encoded();
 		}
 		long relayedIn = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 		long settledIn = JitQuiet.await(this.properties.timeout().minusMillis(relayedIn));
@@ -228,22 +214,7 @@ class WarmUp implements SmartLifecycle {
 		return this.json.readTree(answer.body());
 	}
 
-	private Map<String, @Nullable LogLevel> quiet() {
-		Map<String, @Nullable LogLevel> levels = new HashMap<>();
-		for (String name : QUIET) {
-			LoggerConfiguration configuration = this.logging.getLoggerConfiguration(name);
-			levels.put(name, (configuration != null) ? configuration.getConfiguredLevel() : null);
-			LogLevel effective = (configuration != null) ? configuration.getEffectiveLevel() : LogLevel.INFO;
-			if (effective.ordinal() < LogLevel.WARN.ordinal()) {
-				this.logging.setLogLevel(name, LogLevel.WARN);
-			}
-		}
-		return levels;
-	}
 
-	private void restore(Map<String, @Nullable LogLevel> levels) {
-		levels.forEach(this.logging::setLogLevel);
-	}
 
 	@Override
 	public void stop() {

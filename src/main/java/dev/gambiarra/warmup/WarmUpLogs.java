@@ -12,8 +12,6 @@ import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
-import org.jspecify.annotations.Nullable;
-import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,12 +41,9 @@ final class WarmUpLogs implements AutoCloseable {
 		hub.setAdditive(false);
 	}
 
-	/** Diverts the hub's lines, or returns {@code null} when the logging backend is not Logback. */
-	static @Nullable WarmUpLogs divert() {
-		ILoggerFactory factory = LoggerFactory.getILoggerFactory();
-		if (!(factory instanceof LoggerContext context)) {
-			return null;
-		}
+	/** Diverts the hub's lines (the jar's logging backend is Logback, as Spring Boot's starter brings it). */
+	static WarmUpLogs divert() {
+		LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
 		ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
 		List<Appender<ILoggingEvent>> appenders = new ArrayList<>();
 		List<Encoder<ILoggingEvent>> encoders = new ArrayList<>();
