@@ -3,15 +3,17 @@ package dev.gambiarra.metrics;
 import java.nio.charset.StandardCharsets;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.NettyDataBuffer;
 
 /**
  * A cheap, incremental look at an OpenAI-style answer as its bytes go by, for metrics only. It reads each relayed
- * buffer once, byte by byte, without decoding, copying, retaining or moving its read position, and keeps a few
- * fields of state, so a JSON value split across buffers is still recognised.
+ * buffer once, without decoding, retaining or moving its read position, and keeps a few fields of state, so a JSON
+ * value split across buffers is still recognised. The bytes are read in a plain loop over an array (the buffer's
+ * own, or a per-thread copy of a direct buffer, a memory copy): a per-byte callback through Netty's
+ * {@code forEachByte} is a call the JIT cannot inline, since every decoder of the connection uses the same loop.
+ * Inside a string that cannot be a key it only looks for the bytes that end or escape it.
  * <p>
  * It counts generated values ({@code "content"}, {@code "reasoning_content"}, {@code "text"}, {@code "arguments"}
  * followed by a non-empty string: one per streamed chunk, the usual one token per chunk) and remembers the last
@@ -47,10 +49,10 @@ public final class CompletionScanner {
 
 	private final byte[] key = new byte[MAX_KEY];
 
-	private final ByteProcessor processor = (value) -> {
-		next(value);
-		return true;
-	};
+	private static final int SCRATCH_BYTES = 4096;
+
+	/** Per thread (an event loop scans many answers, one at a time): where a direct buffer's bytes are copied. */
+	private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_BYTES]);
 
 	private int keyLength;
 
@@ -78,9 +80,7 @@ public final class CompletionScanner {
 	public boolean scan(DataBuffer buffer) {
 		int before = this.contentValues;
 		if (buffer instanceof NettyDataBuffer netty) {
-			// Netty's own loop over the readable bytes: no per-byte index and reference-count checks, no view objects.
-			ByteBuf bytes = netty.getNativeBuffer();
-			bytes.forEachByte(bytes.readerIndex(), bytes.readableBytes(), this.processor);
+			scan(netty.getNativeBuffer());
 		}
 		else {
 			int end = buffer.writePosition();
@@ -91,13 +91,48 @@ public final class CompletionScanner {
 		return this.contentValues != before;
 	}
 
+	private void scan(ByteBuf buffer) {
+		int index = buffer.readerIndex();
+		int end = buffer.writerIndex();
+		if (buffer.hasArray()) {
+			int offset = buffer.arrayOffset();
+			scan(buffer.array(), offset + index, offset + end);
+			return;
+		}
+		byte[] scratch = SCRATCH.get();
+		while (index < end) {
+			int length = Math.min(scratch.length, end - index);
+			buffer.getBytes(index, scratch, 0, length);
+			scan(scratch, 0, length);
+			index += length;
+		}
+	}
+
 	/** Scans a byte array (tests and benchmarks). */
 	public boolean scan(byte[] bytes) {
 		int before = this.contentValues;
-		for (byte b : bytes) {
-			next(b);
-		}
+		scan(bytes, 0, bytes.length);
 		return this.contentValues != before;
+	}
+
+	private void scan(byte[] bytes, int from, int to) {
+		int i = from;
+		while (i < to) {
+			if (this.inString && this.keyLength > MAX_KEY && !this.escaped && !this.valueStart) {
+				// Generated text or a long string: nothing in it matters until the byte that ends or escapes it.
+				while (i < to && !isStringBoundary(bytes[i])) {
+					i++;
+				}
+				if (i == to) {
+					return;
+				}
+			}
+			next(bytes[i++]);
+		}
+	}
+
+	private static boolean isStringBoundary(byte b) {
+		return b == '"' || b == '\\' || b == '\n';
 	}
 
 	/** Non-empty generated values seen so far: one per streamed content chunk. */

@@ -102,7 +102,7 @@ final class ProxyRequest {
 	 * generating operation, each of its stored defaults the request does not set.
 	 */
 	byte[] forParticipant(String participantModel, Map<String, Object> config, boolean generates, JsonMapper json) {
-		byte[] modelValue = json.writeValueAsBytes(participantModel);
+		byte[] modelValue = jsonString(participantModel, json);
 		byte[] defaults = generates ? defaults(config, json) : new byte[0];
 		int length = this.body.length + defaults.length;
 		for (int i = 0; i < this.modelRanges.length; i += 2) {
@@ -129,6 +129,22 @@ final class ProxyRequest {
 		}
 		System.arraycopy(this.body, read, out, written, this.body.length - read);
 		return out;
+	}
+
+	/** {@code value} as a JSON string: printable ASCII needs no escape (the usual model name), the rest Jackson's. */
+	static byte[] jsonString(String value, JsonMapper json) {
+		int length = value.length();
+		byte[] quoted = new byte[length + 2];
+		for (int i = 0; i < length; i++) {
+			char c = value.charAt(i);
+			if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+				return json.writeValueAsBytes(value);
+			}
+			quoted[i + 1] = (byte) c;
+		}
+		quoted[0] = '"';
+		quoted[length + 1] = '"';
+		return quoted;
 	}
 
 	private byte[] defaults(Map<String, Object> config, JsonMapper json) {

@@ -146,6 +146,36 @@ class CompletionScannerTest {
 		assertThat(split.contentValues()).isEqualTo(2);
 	}
 
+	@Test
+	void readsDirectBuffersLargerThanOneCopyAndArraysAtAnOffset() {
+		StringBuilder answer = new StringBuilder();
+		for (int i = 0; i < 300; i++) {
+			// Long generated values with escapes and key-like words: only the 300 values count.
+			answer.append(chunk("token " + i + " \\\"content\\\": \\\"completion_tokens\\\":7 and more text"));
+		}
+		answer.append(USAGE_CHUNK.replace("42", "300"));
+		byte[] bytes = bytes(answer.toString());
+		assertThat(bytes.length).as("more than one per-thread copy").isGreaterThan(3 * 4096);
+
+		DataBuffer direct = new NettyDataBufferFactory(PooledByteBufAllocator.DEFAULT).allocateBuffer(bytes.length);
+		direct.write(bytes);
+		CompletionScanner scanner = new CompletionScanner();
+		assertThat(scanner.scan(direct)).isTrue();
+		assertThat(scanner.contentValues()).isEqualTo(300);
+		assertThat(scanner.completionTokens()).isEqualTo(300);
+		DataBufferUtils.release(direct);
+
+		byte[] padded = new byte[bytes.length + 10];
+		System.arraycopy(bytes, 0, padded, 7, bytes.length);
+		padded[0] = '"';
+		DataBuffer slice = new NettyDataBufferFactory(PooledByteBufAllocator.DEFAULT)
+			.wrap(Unpooled.wrappedBuffer(padded, 7, bytes.length));
+		CompletionScanner atOffset = new CompletionScanner();
+		atOffset.scan(slice);
+		assertThat(atOffset.contentValues()).isEqualTo(300);
+		assertThat(atOffset.completionTokens()).isEqualTo(300);
+	}
+
 	private static byte[] bytes(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
 	}

@@ -29,6 +29,14 @@ class ProxyRequestTest {
 		return new String(request.forParticipant(model, config, generates, this.json), StandardCharsets.UTF_8);
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "llama3.2:3b", "", "qu\"ote", "back\\slash", "tab\there", "caf\u00e9", "\u0001", "~ ", "\u007f",
+			"\uD83D\uDE00" })
+	void writesAModelNameAsJacksonWouldForEveryCharacterKind(String model) {
+		assertThat(new String(ProxyRequest.jsonString(model, this.json), StandardCharsets.UTF_8))
+			.isEqualTo(this.json.writeValueAsString(model));
+	}
+
 	@Test
 	void readsModelAndStream() {
 		ProxyRequest request = parse("{\"model\":\"model:llama3\",\"stream\":true,\"messages\":[]}");
