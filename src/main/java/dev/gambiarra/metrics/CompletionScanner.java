@@ -80,7 +80,7 @@ public final class CompletionScanner {
 	public boolean scan(DataBuffer buffer) {
 		int before = this.contentValues;
 		if (buffer instanceof NettyDataBuffer netty) {
-			scan(netty.getNativeBuffer());
+			scanBytes(netty.getNativeBuffer());
 		}
 		else {
 			int end = buffer.writePosition();
@@ -91,7 +91,17 @@ public final class CompletionScanner {
 		return this.contentValues != before;
 	}
 
-	private void scan(ByteBuf buffer) {
+	/**
+	 * Scans the readable bytes of {@code buffer}, leaving it untouched.
+	 * @return whether a generated value started in this buffer
+	 */
+	public boolean scan(ByteBuf buffer) {
+		int before = this.contentValues;
+		scanBytes(buffer);
+		return this.contentValues != before;
+	}
+
+	private void scanBytes(ByteBuf buffer) {
 		int index = buffer.readerIndex();
 		int end = buffer.writerIndex();
 		if (buffer.hasArray()) {

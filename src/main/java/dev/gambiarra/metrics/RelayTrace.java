@@ -3,9 +3,8 @@ package dev.gambiarra.metrics;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.core.io.buffer.DataBuffer;
 
 import dev.gambiarra.events.HubEvent;
 
@@ -71,7 +70,7 @@ public final class RelayTrace {
 	}
 
 	/** A buffer of the answer is about to be written to the client. Reads it in place; does not retain it. */
-	public void chunk(DataBuffer buffer) {
+	public void chunk(ByteBuf buffer) {
 		if (this.firstByte == 0) {
 			this.firstByte = System.nanoTime();
 		}

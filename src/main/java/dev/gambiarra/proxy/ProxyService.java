@@ -2,14 +2,16 @@ package dev.gambiarra.proxy;
 
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
-import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -17,16 +19,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Service;
-import org.springframework.web.server.ServerWebExchange;
 
 import dev.gambiarra.config.LimitsProperties;
 import dev.gambiarra.events.EventBus;
@@ -40,7 +36,6 @@ import dev.gambiarra.rooms.Participant;
 import dev.gambiarra.rooms.Room;
 import dev.gambiarra.rooms.RoomAccess;
 import dev.gambiarra.web.HubException;
-import dev.gambiarra.web.RequestIds;
 
 /**
  * Forwards one OpenAI-compatible request to the participant its {@code model} field selects and the
@@ -53,10 +48,6 @@ import dev.gambiarra.web.RequestIds;
 class ProxyService {
 
 	private static final Logger logger = LoggerFactory.getLogger(ProxyService.class);
-
-	/** Wraps the client connection's buffers without copying; the server's own factory is the same kind. */
-	private static final NettyDataBufferFactory NETTY_BUFFERS = new NettyDataBufferFactory(
-			ByteBufAllocator.DEFAULT);
 
 	private final RoomAccess access;
 
@@ -97,12 +88,12 @@ class ProxyService {
 	 * Proxies the exchange's request to {@code {endpoint}/v1/{operation}} of the chosen participant.
 	 * @param operation {@code chat/completions}, {@code completions} or {@code embeddings}
 	 */
-	Mono<Void> forward(String code, String operation, ServerWebExchange exchange) {
-		return this.access.enter(code, exchange)
+	Mono<Void> forward(String code, String operation, RelayExchange exchange) {
+		return this.access.enter(code, exchange.caller())
 			.flatMap((room) -> Mono.usingWhen(readBody(exchange), (body) -> {
 				ProxyRequest request = body.request();
 				Selection selection = this.router.select(room, request.model());
-				Call call = new Call(room, operation, request, RequestIds.of(exchange), exchange);
+				Call call = new Call(room, operation, request, exchange.requestId(), exchange);
 				return attempt(call, selection, 1, new HashSet<>());
 			}, (body) -> Mono.fromRunnable(body.reservation()::release)));
 	}
@@ -138,27 +129,20 @@ class ProxyService {
 	 * The whole body, bounded by {@code max-body-size}, parsed, and counted against the relay's body memory until
 	 * the request ends.
 	 */
-	private Mono<HeldBody> readBody(ServerWebExchange exchange) {
-		return DataBufferUtils.join(exchange.getRequest().getBody(), this.maxBodyBytes)
-			.map((buffer) -> {
+	private Mono<HeldBody> readBody(RelayExchange exchange) {
+		return exchange.body()
+			.collect(() -> new BodyBytes(this.maxBodyBytes, exchange.contentLength()), BodyBytes::append)
+			.map((body) -> {
+				byte[] bytes = body.bytes();
+				BodyMemory.Reservation reservation = this.bodyMemory.reserve(2L * bytes.length);
 				try {
-					int size = buffer.readableByteCount();
-					BodyMemory.Reservation reservation = this.bodyMemory.reserve(2L * size);
-					try {
-						byte[] bytes = new byte[size];
-						buffer.read(bytes);
-						return new HeldBody(ProxyRequest.parse(bytes, this.json), reservation);
-					}
-					catch (RuntimeException ex) {
-						reservation.release();
-						throw ex;
-					}
+					return new HeldBody(ProxyRequest.parse(bytes, this.json), reservation);
 				}
-				finally {
-					DataBufferUtils.release(buffer);
+				catch (RuntimeException ex) {
+					reservation.release();
+					throw ex;
 				}
-			})
-			.switchIfEmpty(Mono.error(() -> HubException.badRequest("Invalid JSON body")));
+			});
 	}
 
 	/** One try, traced: {@code trace} sees the upstream status and every buffer on its way to the client. */
@@ -184,7 +168,7 @@ class ProxyService {
 		Participant participant = lease.participant();
 		String requestId = call.requestId();
 		boolean stream = call.stream();
-		ServerHttpResponse response = call.exchange().getResponse();
+		RelayExchange response = call.exchange();
 		return this.transport.relay(room, participant, call.operation(), requestId, stream, payload,
 				(status, type, length, content) -> {
 				trace.response(status);
@@ -204,26 +188,24 @@ class ProxyService {
 				if (status >= 400 && !UpstreamErrorBody.declaresJson(type)) {
 					return relayErrorBody(call, participant, status, content);
 				}
-				response.setStatusCode(HttpStatusCode.valueOf(status));
-				HttpHeaders headers = response.getHeaders();
+				response.status(status);
 				if (stream && status >= 200 && status < 300) {
-					headers.set(HttpHeaders.CONTENT_TYPE, MediaType.TEXT_EVENT_STREAM_VALUE);
-					headers.set(HttpHeaders.CACHE_CONTROL, "no-cache");
-					headers.set("X-Accel-Buffering", "no");
+					response.header(HttpHeaders.CONTENT_TYPE, MediaType.TEXT_EVENT_STREAM_VALUE);
+					response.header(HttpHeaders.CACHE_CONTROL, "no-cache");
+					response.header("X-Accel-Buffering", "no");
 				}
 				else {
-					headers.set(HttpHeaders.CONTENT_TYPE, (type != null) ? type : MediaType.APPLICATION_JSON_VALUE);
+					response.header(HttpHeaders.CONTENT_TYPE, (type != null) ? type : MediaType.APPLICATION_JSON_VALUE);
 					// The body is relayed byte for byte, so the participant's length holds: the client gets a plain
 					// body instead of chunk frames (and a short upstream body ends in a closed connection, as it
 					// would have from the participant).
 					if (length != null) {
-						headers.set(HttpHeaders.CONTENT_LENGTH, length);
+						response.header(HttpHeaders.CONTENT_LENGTH, length);
 					}
 				}
 				// Each buffer as the connection read it: retained here, released by the server once written.
-				Flux<DataBuffer> body = content.retain()
-					.<DataBuffer>map(NETTY_BUFFERS::wrap)
-					.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+				Flux<ByteBuf> body = content.retain()
+					.doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease)
 					.doOnNext(trace::chunk)
 					.doOnComplete(trace::bodyComplete)
 					.doOnError((ex) -> {
@@ -232,7 +214,7 @@ class ProxyService {
 							midStreamFailure(room, participant, requestId, ex);
 						}
 					});
-				return response.writeWith(body);
+				return response.send(body);
 			})
 			.then()
 			.onErrorMap((ex) -> !response.isCommitted() && !(ex instanceof HubException) && !(ex instanceof Failover),
@@ -250,11 +232,10 @@ class ProxyService {
 	private Mono<Void> relayErrorBody(Call call, Participant participant, int status, ByteBufFlux content) {
 		return UpstreamErrorBody.head(content).flatMap((head) -> {
 			if (UpstreamErrorBody.isJson(head, this.json)) {
-				ServerHttpResponse response = call.exchange().getResponse();
-				response.setStatusCode(HttpStatusCode.valueOf(status));
-				response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-				response.getHeaders().setContentLength(head.length);
-				return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(head)));
+				RelayExchange response = call.exchange();
+				response.status(status);
+				response.header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE);
+				return response.send(head);
 			}
 			HubException failure = UpstreamErrorBody.unparseable(status, head);
 			if (status < 500) {
@@ -330,7 +311,7 @@ class ProxyService {
 
 	/** One proxied request, as read from the client. */
 	private record Call(Room room, String operation, ProxyRequest request, String requestId,
-			ServerWebExchange exchange) {
+			RelayExchange exchange) {
 
 		boolean stream() {
 			return this.request.stream();
@@ -350,5 +331,40 @@ class ProxyService {
 
 	}
 
+	/**
+	 * A request body read into one array, at most {@code max} bytes: the array parsing and the copy for the
+	 * participant work on (sized by the declared length when there is one).
+	 */
+	private static final class BodyBytes {
+
+		private final long max;
+
+		private byte[] bytes;
+
+		private int size;
+
+		BodyBytes(long max, long declared) {
+			this.max = max;
+			this.bytes = new byte[(declared > 0 && declared <= max) ? (int) declared : 1024];
+		}
+
+		void append(ByteBuf chunk) {
+			int length = chunk.readableBytes();
+			if (this.size + (long) length > this.max) {
+				throw HubException.tooLarge();
+			}
+			if (this.size + length > this.bytes.length) {
+				this.bytes = Arrays.copyOf(this.bytes, (int) Math.min(this.max,
+						Math.max(this.size + (long) length, 2L * this.bytes.length)));
+			}
+			chunk.getBytes(chunk.readerIndex(), this.bytes, this.size, length);
+			this.size += length;
+		}
+
+		byte[] bytes() {
+			return (this.size == this.bytes.length) ? this.bytes : Arrays.copyOf(this.bytes, this.size);
+		}
+
+	}
 
 }

@@ -19,11 +19,10 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * Serves the relayed OpenAI calls of a room, {@code POST /rooms/{code}/v1/chat/completions}, {@code /completions}
- * and {@code /embeddings}: the hub's hot path. It is the last of the web filters, so CORS, the request id and the
- * body limit apply as on every route, and errors are rendered by the same exception handler; but a relayed request
- * does not go on to the dispatcher, whose handler mappings (Actuator's first, for every request), adapter and result
- * handler lookups cost more than this path check. Other methods on these paths fail as a POST-only mapping does.
+ * The paths of the relayed OpenAI calls of a room, {@code /rooms/{code}/v1/chat/completions}, {@code /completions}
+ * and {@code /embeddings}. Their POSTs are served by {@link RelayRoute} on Reactor Netty before WebFlux; any other
+ * method on them reaches WebFlux and this last web filter, and fails as a POST-only mapping does (CORS preflights
+ * are answered earlier, by the CORS filter).
  */
 @Component
 @Order(Ordered.LOWEST_PRECEDENCE)
@@ -36,12 +35,6 @@ class RelayFilter implements WebFilter {
 
 	private static final String V1 = "/v1/";
 
-	private final ProxyService proxy;
-
-	RelayFilter(ProxyService proxy) {
-		this.proxy = proxy;
-	}
-
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		ServerHttpRequest request = exchange.getRequest();
@@ -52,7 +45,8 @@ class RelayFilter implements WebFilter {
 		if (request.getMethod() != HttpMethod.POST) {
 			return Mono.error(new MethodNotAllowedException(request.getMethod(), Set.of(HttpMethod.POST)));
 		}
-		return this.proxy.forward(relay.code(), relay.operation(), exchange);
+		// RelayRoute takes every relayed POST before WebFlux: one here means the route is not installed.
+		return Mono.error(new IllegalStateException("Relayed POST reached WebFlux: RelayRoute is not installed"));
 	}
 
 	/** The room code (decoded) and operation of a relayed path, or {@code null} for any other path. */

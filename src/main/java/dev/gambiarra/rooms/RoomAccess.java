@@ -40,19 +40,28 @@ public class RoomAccess implements EventAccess {
 
 	/** The room, once the caller has shown it may use it: 404 when unknown, 401 when the password is wrong. */
 	public Mono<Room> enter(String code, ServerWebExchange exchange) {
+		return enter(code, caller(exchange.getRequest()));
+	}
+
+	/** {@link #enter(String, ServerWebExchange)} for a request the caller's credentials were read from. */
+	public Mono<Room> enter(String code, Caller caller) {
 		return Mono.defer(() -> {
 			Room room = this.rooms.find(code).orElse(null);
 			// Not in this hub's view (yet): a shared store may have it, created on another hub a moment ago.
-			return (room != null) ? admit(room, exchange)
-					: this.rooms.resolve(code).flatMap((found) -> admit(found, exchange));
+			return (room != null) ? admit(room, caller) : this.rooms.resolve(code).flatMap((found) -> admit(found, caller));
 		});
 	}
 
-	private Mono<Room> admit(Room room, ServerWebExchange exchange) {
-		if (!room.isProtected() || isAdmin(exchange.getRequest())) {
+	private Mono<Room> admit(Room room, Caller caller) {
+		if (!room.isProtected() || isAdmin(caller.bearer())) {
 			return Mono.just(room);
 		}
-		return checkPassword(room, roomPassword(exchange.getRequest()), exchange).thenReturn(room);
+		return checkPassword(room, caller.roomPassword(), caller.client()).thenReturn(room);
+	}
+
+	/** What a request presents to enter a room, read from its headers and remote address. */
+	public static Caller caller(ServerHttpRequest request) {
+		return new Caller(roomPassword(request), bearer(request), FailedAttempts.clientOf(request));
 	}
 
 	/**
@@ -143,8 +152,11 @@ public class RoomAccess implements EventAccess {
 	}
 
 	boolean isAdmin(ServerHttpRequest request) {
+		return isAdmin(bearer(request));
+	}
+
+	private boolean isAdmin(@Nullable String credential) {
 		String token = this.hub.adminToken();
-		String credential = bearer(request);
 		return token != null && !token.isBlank() && credential != null
 				&& MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
 						credential.getBytes(StandardCharsets.UTF_8));
@@ -166,13 +178,24 @@ public class RoomAccess implements EventAccess {
 
 	/** The token of an {@code Authorization: Bearer <token>} header, or {@code null}. */
 	public static @Nullable String bearer(HttpHeaders headers) {
-		String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
+		return bearerOf(headers.getFirst(HttpHeaders.AUTHORIZATION));
+	}
+
+	/** The token of an {@code Authorization} header value {@code Bearer <token>}, or {@code null}. */
+	public static @Nullable String bearerOf(@Nullable String authorization) {
 		if (authorization == null || authorization.length() < 7
 				|| !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
 			return null;
 		}
 		String token = authorization.substring(7).trim();
 		return token.isEmpty() ? null : token;
+	}
+
+	/**
+	 * The credentials of a caller: the room password it presents ({@code X-Room-Password}, else its bearer token),
+	 * its bearer token (the admin token, maybe) and its address (what failed attempts are counted under).
+	 */
+	public record Caller(@Nullable String roomPassword, @Nullable String bearer, String client) {
 	}
 
 }

@@ -17,6 +17,7 @@ import reactor.netty.ByteBufFlux;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRoutes;
 import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
@@ -64,6 +66,8 @@ class WarmUp implements SmartLifecycle {
 
 	private final ObjectProvider<HttpHandler> handler;
 
+	private final ObjectProvider<NettyRouteProvider> routes;
+
 	private final JsonMapper json;
 
 	private final RequestStats stats;
@@ -76,8 +80,10 @@ class WarmUp implements SmartLifecycle {
 
 	private volatile long linesEncoded;
 
-	WarmUp(ObjectProvider<HttpHandler> handler, JsonMapper json, RequestStats stats, WarmUpProperties properties) {
+	WarmUp(ObjectProvider<HttpHandler> handler, ObjectProvider<NettyRouteProvider> routes, JsonMapper json,
+			RequestStats stats, WarmUpProperties properties) {
 		this.handler = handler;
+		this.routes = routes;
 		this.json = json;
 		this.stats = stats;
 		this.properties = properties;
@@ -129,7 +135,14 @@ class WarmUp implements SmartLifecycle {
 			server = HttpServer.create()
 				.host("127.0.0.1")
 				.port(0)
-				.handle(new ReactorHttpHandlerAdapter(httpHandler))
+				// As the web server serves: the routes ahead of WebFlux (the relay's), then WebFlux for the rest.
+				.route((routes) -> {
+					HttpServerRoutes all = routes;
+					for (NettyRouteProvider provider : this.routes.orderedStream().toList()) {
+						all = provider.apply(all);
+					}
+					all.route((request) -> true, new ReactorHttpHandlerAdapter(httpHandler));
+				})
 				.bindNow(Duration.ofSeconds(10));
 			HttpClient client = HttpClient.create(connections)
 				.baseUrl("http://127.0.0.1:" + server.port())

@@ -1,5 +1,7 @@
 package dev.gambiarra.web;
 
+import java.util.function.BiConsumer;
+
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
@@ -18,7 +20,7 @@ import org.springframework.web.server.WebFilterChain;
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
-class CorsFilter implements WebFilter {
+public class CorsFilter implements WebFilter {
 
 	static final String ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
 
@@ -27,11 +29,16 @@ class CorsFilter implements WebFilter {
 
 	static final String EXPOSED_HEADERS = "X-Request-Id, Retry-After";
 
+	/** The CORS headers of every answer that is not a preflight. */
+	public static void answerHeaders(BiConsumer<String, String> header) {
+		header.accept(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+		header.accept(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
+	}
+
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		HttpHeaders headers = exchange.getResponse().getHeaders();
-		headers.set(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
-		headers.set(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
+		answerHeaders(headers::set);
 		if (HttpMethod.OPTIONS.equals(exchange.getRequest().getMethod())) {
 			headers.set(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, ALLOWED_METHODS);
 			headers.set(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, ALLOWED_HEADERS);

@@ -91,7 +91,7 @@ class ErrorResponses implements WebExceptionHandler {
 	}
 
 	static HubException tooLarge() {
-		return new HubException(HttpStatus.CONTENT_TOO_LARGE, "Request body too large", "request_too_large");
+		return HubException.tooLarge();
 	}
 
 	private static HubException notFound() {

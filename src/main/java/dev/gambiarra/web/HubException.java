@@ -50,6 +50,11 @@ public class HubException extends RuntimeException {
 		return new HubException(HttpStatus.NOT_FOUND, message, code);
 	}
 
+	/** 413: a request body over {@code gambiarra.limits.max-body-size}. */
+	public static HubException tooLarge() {
+		return new HubException(HttpStatus.CONTENT_TOO_LARGE, "Request body too large", "request_too_large");
+	}
+
 	public static HubException roomNotFound() {
 		return notFound("Room not found", "room_not_found");
 	}

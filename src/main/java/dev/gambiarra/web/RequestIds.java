@@ -2,6 +2,7 @@ package dev.gambiarra.web;
 
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
@@ -27,11 +28,15 @@ public class RequestIds implements WebFilter {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		String offered = exchange.getRequest().getHeaders().getFirst(HEADER);
-		String id = (offered != null && SANE.matcher(offered).matches()) ? offered : Ids.requestId();
+		String id = choose(exchange.getRequest().getHeaders().getFirst(HEADER));
 		exchange.getAttributes().put(ATTRIBUTE, id);
 		exchange.getResponse().getHeaders().set(HEADER, id);
 		return chain.filter(exchange);
+	}
+
+	/** The id of a request that offered {@code offered} as its {@code X-Request-Id}: that, when sane, else a new one. */
+	public static String choose(@Nullable String offered) {
+		return (offered != null && SANE.matcher(offered).matches()) ? offered : Ids.requestId();
 	}
 
 	/** The request id assigned to this exchange. */

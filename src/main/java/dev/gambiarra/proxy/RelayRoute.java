@@ -1,0 +1,131 @@
+package dev.gambiarra.proxy;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+import dev.gambiarra.config.LimitsProperties;
+import dev.gambiarra.proxy.RelayFilter.Relay;
+import dev.gambiarra.web.CorsFilter;
+import dev.gambiarra.web.ErrorShape;
+import dev.gambiarra.web.HubException;
+import dev.gambiarra.web.RequestIds;
+
+/**
+ * Serves the relayed OpenAI calls of a room ({@code POST /rooms/{code}/v1/chat/completions}, {@code /completions},
+ * {@code /embeddings}), the hub's hot path, on Reactor Netty's own request and response, ahead of Spring WebFlux.
+ * Every other request, including other methods on these paths (CORS preflights, 405s), goes on to WebFlux.
+ * <p>
+ * Measured from outside, WebFlux's per-request work around a relay (the exchange and its request and response
+ * adapters, URI parsing, the filter chain, the observation) was a share of the hub's CPU comparable to the relay
+ * itself. What those layers gave a relay is done here, the same way: the CORS headers of {@link CorsFilter}, the
+ * request id of {@link RequestIds}, the {@code max-body-size} limit (413 before a byte is read when the declared
+ * length is over it, and while reading otherwise), and errors in the OpenAI error envelope with their headers
+ * ({@code Retry-After}) before the first byte, an aborted connection after it, as {@code ErrorResponses} does.
+ */
+@Component
+class RelayRoute implements NettyRouteProvider {
+
+	private static final Logger logger = LoggerFactory.getLogger(RelayRoute.class);
+
+	private static final String REQUEST_ID = RequestIds.HEADER;
+
+	private final ProxyService proxy;
+
+	private final JsonMapper json;
+
+	private final long maxBodyBytes;
+
+	RelayRoute(ProxyService proxy, JsonMapper json, LimitsProperties limits) {
+		this.proxy = proxy;
+		this.json = json;
+		this.maxBodyBytes = limits.maxBodySize().toBytes();
+	}
+
+	@Override
+	public HttpServerRoutes apply(HttpServerRoutes routes) {
+		return routes.route(RelayRoute::isRelay, this::relay);
+	}
+
+	static boolean isRelay(HttpServerRequest request) {
+		return request.method() == HttpMethod.POST && RelayFilter.match(path(request.uri())) != null;
+	}
+
+	/** The path of a request target: origin form ({@code /rooms/...?q}) or absolute form ({@code http://h/rooms/...}). */
+	static String path(String target) {
+		int start = 0;
+		if (!target.startsWith("/")) {
+			int scheme = target.indexOf("://");
+			if (scheme < 0) {
+				return target;
+			}
+			int slash = target.indexOf('/', scheme + 3);
+			if (slash < 0) {
+				return "/";
+			}
+			start = slash;
+		}
+		int end = target.length();
+		for (int i = start; i < end; i++) {
+			char c = target.charAt(i);
+			if (c == '?' || c == '#') {
+				end = i;
+				break;
+			}
+		}
+		return (start == 0 && end == target.length()) ? target : target.substring(start, end);
+	}
+
+	private Mono<Void> relay(HttpServerRequest request, HttpServerResponse response) {
+		Relay relay = RelayFilter.match(path(request.uri()));
+		String requestId = RequestIds.choose(request.requestHeaders().get(REQUEST_ID));
+		CorsFilter.answerHeaders(response::header);
+		response.header(REQUEST_ID, requestId);
+		RelayExchange exchange = new RelayExchange(request, response, requestId);
+		if (relay == null) {
+			// isRelay let it through, so this cannot happen; answered as WebFlux would answer an unknown route.
+			return fail(exchange, HubException.notFound("Not found", "not_found"));
+		}
+		if (exchange.contentLength() > this.maxBodyBytes) {
+			return fail(exchange, HubException.tooLarge());
+		}
+		return this.proxy.forward(relay.code(), relay.operation(), exchange)
+			.onErrorResume((ex) -> fail(exchange, ex));
+	}
+
+	/** Before the first byte, the error in the OpenAI envelope; after it, only an aborted connection says so. */
+	private Mono<Void> fail(RelayExchange exchange, Throwable ex) {
+		if (exchange.isCommitted()) {
+			return Mono.error(ex);
+		}
+		HubException error = (ex instanceof HubException hub) ? hub : unexpected(exchange, ex);
+		byte[] body = this.json.writeValueAsBytes(ErrorShape.OPENAI.body(error.status(), error.getMessage(),
+				error.code()));
+		exchange.status(error.status().value());
+		// Headers of an answer that never started (a participant's length, its content type) do not apply.
+		exchange.removeHeader(HttpHeaderNames.CONTENT_LENGTH);
+		exchange.removeHeader(HttpHeaderNames.TRANSFER_ENCODING);
+		exchange.removeHeader(HttpHeaderNames.CACHE_CONTROL);
+		exchange.removeHeader("X-Accel-Buffering");
+		exchange.header(HttpHeaderNames.CONTENT_TYPE, "application/json");
+		error.headers().forEach((name, values) -> values.forEach((value) -> exchange.header(name, value)));
+		return exchange.send(body);
+	}
+
+	private static HubException unexpected(RelayExchange exchange, @Nullable Throwable ex) {
+		logger.error("{} Unexpected failure relaying a request", exchange.requestId(), ex);
+		return new HubException(HttpStatus.INTERNAL_SERVER_ERROR, "Internal server error", "internal_error");
+	}
+
+}
