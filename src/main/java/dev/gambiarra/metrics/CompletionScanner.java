@@ -230,6 +230,11 @@ public final class CompletionScanner {
 		if (b == '\\') {
 			this.escaped = true;
 		}
+		if (this.keyLength == 0 && b != 'c' && b != 'r' && b != 't' && b != 'a') {
+			// No key the scanner looks for starts so: skip the rest of this string as generated text.
+			this.keyLength = MAX_KEY + 1;
+			return;
+		}
 		if (this.keyLength < MAX_KEY) {
 			this.key[this.keyLength] = b;
 		}
