@@ -51,6 +51,12 @@ public final class RelayTrace {
 
 	private volatile boolean bodyComplete;
 
+	/** The answer's declared {@code Content-Length}, or -1. */
+	private volatile long declaredLength = -1;
+
+	/** Bytes of the answer handed to the client so far. */
+	private volatile long relayedBytes;
+
 	RelayTrace(ProxyMetrics owner, ParticipantMeters stats, String room, String participantId, String model,
 			String operation, boolean stream, boolean generates, String requestId) {
 		this.owner = owner;
@@ -64,13 +70,22 @@ public final class RelayTrace {
 		this.scanner = generates ? new CompletionScanner() : null;
 	}
 
-	/** The upstream answered with this status. */
-	public void response(int statusCode) {
+	/** The upstream answered with this status and declared its body's length ({@code null}: no length). */
+	public void response(int statusCode, @Nullable String contentLength) {
 		this.status = statusCode;
+		if (contentLength != null) {
+			try {
+				this.declaredLength = Long.parseLong(contentLength.trim());
+			}
+			catch (NumberFormatException ex) {
+				this.declaredLength = -1;
+			}
+		}
 	}
 
 	/** A buffer of the answer is about to be written to the client. Reads it in place; does not retain it. */
 	public void chunk(ByteBuf buffer) {
+		this.relayedBytes += buffer.readableBytes();
 		if (this.firstByte == 0) {
 			this.firstByte = System.nanoTime();
 		}
@@ -103,8 +118,18 @@ public final class RelayTrace {
 		finish(Outcome.FAILED, (statusCode != 0) ? statusCode : this.status, reason);
 	}
 
-	/** The client went away. */
+	/**
+	 * The client went away. If it had the whole answer already (every byte of a declared length), the request
+	 * succeeded: a client may close its connection as soon as the body is complete, before the upstream's end of
+	 * the answer has reached the relay.
+	 */
 	public void cancelled() {
+		long declared = this.declaredLength;
+		if (declared >= 0 && this.relayedBytes >= declared) {
+			this.bodyComplete = true;
+			complete();
+			return;
+		}
 		finish(Outcome.CANCELLED, this.status, null);
 	}
 

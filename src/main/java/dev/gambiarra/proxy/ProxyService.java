@@ -171,7 +171,7 @@ class ProxyService {
 		RelayExchange response = call.exchange();
 		return this.transport.relay(room, participant, call.operation(), requestId, stream, payload,
 				(status, type, length, content) -> {
-				trace.response(status);
+				trace.response(status, length);
 				if (status >= 500) {
 					lease.failed();
 					String reason = "Upstream answered " + status;

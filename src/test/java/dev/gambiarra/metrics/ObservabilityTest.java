@@ -1,5 +1,6 @@
 package dev.gambiarra.metrics;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.Disposable;
@@ -23,6 +25,8 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.gambiarra.events.EventBus;
+import dev.gambiarra.rooms.Room;
+import dev.gambiarra.rooms.RoomService;
 import dev.gambiarra.support.EventRecorder;
 import dev.gambiarra.support.FakeLlm;
 import dev.gambiarra.support.HubClient.CreatedRoom;
@@ -39,6 +43,12 @@ class ObservabilityTest extends ObservedHubTest {
 
 	@Autowired
 	private EventBus events;
+
+	@Autowired
+	private ProxyMetrics proxyMetrics;
+
+	@Autowired
+	private RoomService rooms;
 
 	private static final Map<String, Object> HELLO = Map.of("role", "user", "content", "hi");
 
@@ -66,6 +76,26 @@ class ObservabilityTest extends ObservedHubTest {
 	private double inFlight(String room, String participant) {
 		Gauge gauge = meters(ParticipantMeters.IN_FLIGHT, room, participant).gauge();
 		return (gauge != null) ? gauge.value() : -1;
+	}
+
+	@Test
+	void aClientThatLeavesWithTheWholeDeclaredBodyWasServedAndOneThatLeavesEarlierCancelled() {
+		CreatedRoom room = this.hub.createRoom("declared");
+		this.hub.join(room.code(), "sized", "llama", llm.endpoint());
+		Room joined = this.rooms.require(room.code());
+		// The client may close as soon as it has every byte of the declared length, before the relay sees the
+		// upstream's end of the answer: that request succeeded (or failed upstream), it was not cancelled.
+		RelayTrace whole = this.proxyMetrics.begin(joined, joined.participant("sized"), "chat/completions", false, "r1");
+		whole.response(503, "10");
+		whole.chunk(Unpooled.wrappedBuffer("{\"error\":1".getBytes(StandardCharsets.UTF_8)));
+		whole.cancelled();
+		RelayTrace half = this.proxyMetrics.begin(joined, joined.participant("sized"), "chat/completions", false, "r2");
+		half.response(200, "10");
+		half.chunk(Unpooled.wrappedBuffer("{\"a\"".getBytes(StandardCharsets.UTF_8)));
+		half.cancelled();
+		assertThat(requests(room.code(), "sized", Outcome.UPSTREAM_ERROR)).isEqualTo(1);
+		assertThat(requests(room.code(), "sized", Outcome.CANCELLED)).isEqualTo(1);
+		assertThat(requests(room.code(), "sized", Outcome.SUCCESS)).isIn(-1.0, 0.0);
 	}
 
 	@Test
