@@ -12,7 +12,8 @@ import org.springframework.http.server.reactive.observation.ServerRequestObserva
  * Keeps Boot's generic per-request server observation ({@code http.server.requests}) off the relay path. A relayed
  * OpenAI request is measured by {@code gambiarra.proxy.*} with its room, participant and outcome; observing it a
  * second time, with a timer looked up by tags and a long-task timer per request, cost more CPU than routing it.
- * Every other route keeps its {@code http_server_requests_*} series.
+ * The internal relay of another hub's request to a tunnel open here is skipped too: the hub that took the request
+ * measures it. Every other route keeps its {@code http_server_requests_*} series.
  */
 @Configuration(proxyBeanMethods = false)
 class RelayObservations {
@@ -24,8 +25,9 @@ class RelayObservations {
 	}
 
 	static boolean isRelay(ServerHttpRequest request) {
+		String path = request.getPath().pathWithinApplication().value();
 		return request.getMethod() == HttpMethod.POST
-				&& RelayFilter.match(request.getPath().pathWithinApplication().value()) != null;
+				&& (RelayFilter.match(path) != null || path.startsWith(HubRelayClient.PATH));
 	}
 
 }
