@@ -176,6 +176,8 @@ class TunnelAcrossHubsTest {
 				null)) {
 			openTunnel(joined, this.a, this.b);
 			assertThat(participant(this.b, joined).status()).isEqualTo(ParticipantStatus.ONLINE);
+			// The default advertise URL of a hub bound to 127.0.0.1 (Hub.onRedis sets server.address).
+			assertThat(ownerSeenBy(this.b, joined)).isEqualTo("http://127.0.0.1:" + this.a.port());
 
 			// Streamed: the first chunk reaches the client on hub B while the participant still holds the second.
 			List<String> received = new CopyOnWriteArrayList<>();
