@@ -3,6 +3,7 @@ package dev.gambiarra.store;
 import java.time.Duration;
 
 import jakarta.validation.constraints.Min;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -39,11 +40,14 @@ public record StoreProperties(@DefaultValue("memory") Type type, @DefaultValue R
 	 * @param streamLength events kept in the shared event stream (approximate, older ones are trimmed)
 	 * @param leaseTtl how long an in-flight request counts against a participant without its hub renewing it, so a
 	 * crashed hub's requests stop counting after this
+	 * @param advertiseUrl the base URL ({@code http://host:port}) the other hubs use to reach this hub, to send it the
+	 * requests for the tunnels open here; it must be reachable from them. Unset: {@code http://<server.address or
+	 * this machine's first non-loopback address, else 127.0.0.1>:<the server's port>}
 	 */
 	public record Redis(@DefaultValue("redis://127.0.0.1:6379") String url,
 			@DefaultValue("gambiarra:") String keyPrefix, @DefaultValue("2s") Duration timeout,
 			@DefaultValue("false") boolean fallbackToMemory, @DefaultValue("10000") @Min(100) long streamLength,
-			@DefaultValue("15s") Duration leaseTtl) {
+			@DefaultValue("15s") Duration leaseTtl, @Nullable String advertiseUrl) {
 
 	}
 

@@ -102,12 +102,13 @@ final class TunnelSocketHandler implements WebHandler {
 			.doFinally((signal) -> {
 				pings.dispose();
 				connection.terminated();
-				if (this.tunnels.detach(room.code(), participantId, connection)) {
-					logger.info("Tunnel of participant {} in room {} closed", participantId, room.code());
-					this.rooms.markOffline(room, participantId)
-						.subscribe(null, (ex) -> logger.warn("Participant {} of room {} could not be marked offline: {}",
-								participantId, room.code(), ex.toString()));
-				}
+				this.tunnels.detach(room.code(), participantId, connection).filter(Boolean::booleanValue)
+					.flatMap((current) -> {
+						logger.info("Tunnel of participant {} in room {} closed", participantId, room.code());
+						return this.rooms.markOffline(room, participantId);
+					})
+					.subscribe(null, (ex) -> logger.warn("Participant {} of room {} could not be marked offline: {}",
+							participantId, room.code(), ex.toString()));
 			});
 		return Mono.when(input, output);
 	}

@@ -8,11 +8,15 @@ import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 
 import org.springframework.stereotype.Component;
+
+import dev.gambiarra.web.Ids;
 
 /**
  * The open tunnels of this hub, one per participant (a new one replaces the old), and the relay of one request over
@@ -22,7 +26,18 @@ import org.springframework.stereotype.Component;
 @Component
 public class Tunnels {
 
+	private static final Logger logger = LoggerFactory.getLogger(Tunnels.class);
+
 	private final Map<String, TunnelConnection> open = new ConcurrentHashMap<>();
+
+	/** The claim each open tunnel made in the shared store (one per tunnel, so an old tunnel cannot drop a new one's). */
+	private final Map<TunnelConnection, String> claims = new ConcurrentHashMap<>();
+
+	private final TunnelOwners owners;
+
+	public Tunnels(TunnelOwners owners) {
+		this.owners = owners;
+	}
 
 	/** What the proxy does with the participant's answer: its status, two headers and the body as it arrives. */
 	@FunctionalInterface
@@ -69,17 +84,37 @@ public class Tunnels {
 		});
 	}
 
-	/** Makes {@code connection} the participant's tunnel, closing the one it replaces. */
+	/**
+	 * Makes {@code connection} the participant's tunnel, closing the one it replaces, and records in the shared
+	 * store that this hub holds it (not awaited: until the other hubs hear it, their requests fail as refused).
+	 */
 	void attach(String roomCode, String participantId, TunnelConnection connection) {
+		String claim = Ids.token(16);
+		this.claims.put(connection, claim);
 		TunnelConnection previous = this.open.put(key(roomCode, participantId), connection);
 		if (previous != null && previous != connection) {
 			previous.replaced();
 		}
+		this.owners.claim(roomCode, participantId, claim)
+			.subscribe(null, (ex) -> logger.warn("Tunnel of participant {} in room {} not recorded in the store: {}",
+					participantId, roomCode, ex.toString()));
 	}
 
-	/** Forgets {@code connection}; true if it was still the participant's tunnel (not replaced meanwhile). */
-	boolean detach(String roomCode, String participantId, TunnelConnection connection) {
-		return this.open.remove(key(roomCode, participantId), connection);
+	/**
+	 * Forgets {@code connection}; true if it was still the participant's tunnel: not replaced meanwhile on this hub,
+	 * nor claimed since by a newer tunnel on another hub (whose record it then leaves alone). A store that cannot
+	 * answer counts as true.
+	 */
+	Mono<Boolean> detach(String roomCode, String participantId, TunnelConnection connection) {
+		String claim = this.claims.remove(connection);
+		if (!this.open.remove(key(roomCode, participantId), connection) || claim == null) {
+			return Mono.just(false);
+		}
+		return this.owners.release(roomCode, participantId, claim).onErrorResume((ex) -> {
+			logger.warn("Tunnel of participant {} in room {} could not be released in the store: {}", participantId,
+					roomCode, ex.toString());
+			return Mono.just(true);
+		});
 	}
 
 	private static String key(String roomCode, String participantId) {
