@@ -41,26 +41,6 @@ final class RedisSharedLoad implements SharedLoad, AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisSharedLoad.class);
 
-	private final RedisStore redis;
-
-	private final String channel;
-
-	private final String hubId = Ids.uuid();
-
-	private final long leaseMillis;
-
-	/** "room participant" -> this hub's count. */
-	private final Map<String, Integer> mine = new ConcurrentHashMap<>();
-
-	/** "room participant" -> hub id -> the count that hub last published. */
-	private final Map<String, Map<String, Heard>> others = new ConcurrentHashMap<>();
-
-	private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
-
-	private final Disposable subscription;
-
-	private final Disposable renewal;
-
 	/** Takes one slot: KEYS[1] the participant's leases; ARGV lease, maxConcurrent, lease TTL (ms). 1 or 0. */
 	private static final String TAKE = """
 			local time = redis.call('TIME')
@@ -91,10 +71,31 @@ final class RedisSharedLoad implements SharedLoad, AutoCloseable {
 			end
 			return lost""";
 
+	private final RedisStore redis;
+
+	private final String channel;
+
+	private final String hubId = Ids.uuid();
+
+	private final long leaseMillis;
+
+	/** The lease TTL in milliseconds, as the scripts take it. */
 	private final String leaseTtl;
 
 	/** This hub's slots taken (or asked for) and not released yet: slot number -> where it is. */
 	private final Map<Long, Slot> live = new ConcurrentHashMap<>();
+
+	/** "room participant" -> this hub's count. */
+	private final Map<String, Integer> mine = new ConcurrentHashMap<>();
+
+	/** "room participant" -> hub id -> the count that hub last published. */
+	private final Map<String, Map<String, Heard>> others = new ConcurrentHashMap<>();
+
+	private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+
+	private final Disposable subscription;
+
+	private final Disposable renewal;
 
 	RedisSharedLoad(RedisStore redis) {
 		this.redis = redis;
