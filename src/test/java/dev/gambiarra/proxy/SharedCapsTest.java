@@ -84,7 +84,8 @@ class SharedCapsTest {
 		AtomicInteger inFlight = new AtomicInteger();
 		AtomicInteger mostInFlight = new AtomicInteger();
 		Queue<Sinks.Empty<Void>> held = new ConcurrentLinkedQueue<>();
-		String code = twoHubsAndOneParticipant();
+		// The last of 40 requests waits for the 39 before it, one at a time: ample time on a loaded machine.
+		String code = twoHubsAndOneParticipant("120s");
 		// Counted where it matters, in the participant: each request holds its slot until the test lets it finish.
 		this.upstream.on("/v1/chat/completions", (request, response) -> {
 			mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
@@ -168,10 +169,15 @@ class SharedCapsTest {
 	}
 
 	private String twoHubsAndOneParticipant() {
+		return twoHubsAndOneParticipant("20s");
+	}
+
+	/** @param queueTimeout how long a request may wait for the participant */
+	private String twoHubsAndOneParticipant(String queueTimeout) {
 		this.upstream.on("/v1/chat/completions", (request, response) -> FakeLlm.sse(response,
 				Flux.concat(Flux.just(FakeLlm.chunk("first")), this.gate.asMono().thenMany(Flux.just(FakeLlm.chunk(
 						" rest"), "[DONE]")))));
-		String[] lease = { "gambiarra.store.redis.lease-ttl=1s", "gambiarra.routing.queue-timeout=20s" };
+		String[] lease = { "gambiarra.store.redis.lease-ttl=1s", "gambiarra.routing.queue-timeout=" + queueTimeout };
 		this.a = Hub.onRedis(RedisServer.shared().url(), this.prefix, lease);
 		this.b = Hub.onRedis(RedisServer.shared().url(), this.prefix, lease);
 		HubClient.CreatedRoom room = this.a.api().createRoom("caps");
