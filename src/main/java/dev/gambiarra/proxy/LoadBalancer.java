@@ -3,6 +3,7 @@ package dev.gambiarra.proxy;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -51,6 +53,13 @@ import dev.gambiarra.web.HubException;
  * monitor, the room's {@code RoomLoad}; events and waiter wake-ups are sent after the monitor is released. Queue
  * timeouts run on the injected {@link Scheduler} (virtual time in tests). Rooms are weak keys, so a closed room's
  * bookkeeping goes with it.
+ * <p>
+ * With a shared store ({@link SharedLoad#exact()}) the participant chosen here is only a candidate: its slot is
+ * reserved on this hub (so this hub's other requests see it taken) and then taken in the store, atomically across
+ * hubs, before the lease is granted. Refused, the request waits in the queue like one held by a local cap and that
+ * participant counts as full until a slot is freed: by this hub, by another hub (its freed notice), or, as a
+ * backstop for a lost notice, after {@link SharedLoad#retryMillis()}. When the store cannot answer, the local
+ * choice (this hub's requests and the other hubs' gossiped counts) stands, so relaying goes on without Redis.
  */
 @Component
 public class LoadBalancer implements SmartLifecycle, QueueDepth {
@@ -79,6 +88,12 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 
 	private final SharedLoad shared;
 
+	/** Whether leases take their slot in the shared store first ({@link SharedLoad#exact()}). */
+	private final boolean exact;
+
+	/** Numbers this hub's slots in the shared store. */
+	private final AtomicLong slots = new AtomicLong();
+
 	@Autowired
 	LoadBalancer(RoomService rooms, EventBus events, RoutingProperties properties, ParticipantHealth health,
 			SharedLoad shared) {
@@ -103,6 +118,7 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 		this.health = health;
 		this.timer = timer;
 		this.shared = shared;
+		this.exact = shared.exact();
 		// Another hub's requests ended (or its hub stopped renewing them): requests waiting here may go now.
 		shared.onFreed(this::capacityAdded);
 	}
@@ -128,17 +144,22 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 					}
 					else {
 						load.queue.addLast(waiter);
+						waiter.enqueued = true;
 					}
 				}
 			}
 			if (choice.waits()) {
-				// Only a queued request needs a timer: one answered at once never touches the scheduler.
-				sink.onDispose(this.timer.schedule(() -> expire(load, waiter),
-						this.properties.queueTimeout().toMillis(), TimeUnit.MILLISECONDS));
+				timeOut(load, waiter);
 			}
 			load.health.flush();
-			deliver(waiter, choice);
+			deliver(load, waiter, choice);
 		}).doOnDiscard(Lease.class, Lease::release);
+	}
+
+	/** Only a queued request needs a timer: one answered at once never touches the scheduler. Once per waiter. */
+	private void timeOut(RoomLoad load, Waiter waiter) {
+		waiter.sink.onDispose(this.timer.schedule(() -> expire(load, waiter),
+				this.properties.queueTimeout().toMillis(), TimeUnit.MILLISECONDS));
 	}
 
 	/** A queued request waited {@code queue-timeout}: unless a lease reached it first, it is refused. */
@@ -146,6 +167,7 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 		boolean stillWaiting;
 		synchronized (load) {
 			stillWaiting = load.queue.remove(waiter);
+			waiter.expired = stillWaiting;
 		}
 		if (stillWaiting) {
 			waiter.sink.error(unavailable("All matching participants are busy, try again later",
@@ -237,6 +259,10 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 	private Choice choose(RoomLoad load, Waiter waiter) {
 		Room room = waiter.room;
 		load.inFlight.prune(room);
+		load.admitting.prune(room);
+		if (!load.refused.isEmpty()) {
+			load.refused.removeIf((id) -> room.participant(id) == null);
+		}
 		load.health.prune();
 		List<Participant> best = new ArrayList<>();
 		int bestInFlight = Integer.MAX_VALUE;
@@ -253,9 +279,11 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 				continue;
 			}
 			circuitAllows = true;
-			// In flight on every hub: this hub's own, plus what the other hubs sharing the store last said.
-			int inFlight = load.inFlight.of(participant.id()) + this.shared.elsewhere(load.code, participant.id());
-			if (inFlight >= participant.maxConcurrent()) {
+			// In flight on every hub: this hub's own (granted, or asking the store), plus what the other hubs sharing
+			// the store last said. One the store just refused counts as full until a slot is freed.
+			int inFlight = load.inFlight.of(participant.id()) + load.admitting.of(participant.id())
+					+ this.shared.elsewhere(load.code, participant.id());
+			if (inFlight >= participant.maxConcurrent() || load.refused.contains(participant.id())) {
 				continue;
 			}
 			if (inFlight < bestInFlight) {
@@ -268,7 +296,12 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 		}
 		if (!best.isEmpty()) {
 			Participant chosen = best.get((int) Math.floorMod(load.turn++, (long) best.size()));
-			return Choice.granted(grant(load, chosen));
+			if (this.exact) {
+				load.admitting.add(chosen.id());
+				waiter.admitting = true;
+				return Choice.asking(new Attempt(chosen, this.slots.incrementAndGet(), load.wakes));
+			}
+			return Choice.granted(grant(load, chosen, 0));
 		}
 		if (!matched) {
 			return Choice.failed(ParticipantRouter.noMatch());
@@ -280,13 +313,118 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 		return Choice.WAIT;
 	}
 
-	/** Under the room's monitor, right after {@code participant} was chosen (so its health admits it). */
-	private Lease grant(RoomLoad load, Participant participant) {
+	/**
+	 * Under the room's monitor, right after {@code participant} was chosen (so its health admits it), or after the
+	 * shared store granted its {@code slot} (0 without a shared store).
+	 */
+	private Lease grant(RoomLoad load, Participant participant, long slot) {
 		int here = load.inFlight.add(participant.id());
 		this.shared.changed(load.code, participant.id(), here);
 		Admission admission = load.health.leased(participant,
 				here + this.shared.elsewhere(load.code, participant.id()));
-		return new Lease(load, participant, admission);
+		return new Lease(load, participant, admission, slot);
+	}
+
+	/** Asks the shared store for the slot the request was given here; never blocks. */
+	private void ask(RoomLoad load, Waiter waiter, Attempt attempt) {
+		Participant participant = attempt.participant();
+		this.shared.take(load.code, participant.id(), attempt.slot(), participant.maxConcurrent())
+			.subscribe((granted) -> answered(load, waiter, attempt, granted ? Answer.GRANTED : Answer.REFUSED),
+					(ex) -> {
+						logger.debug("No answer from the shared store for a slot of {}, deciding here: {}",
+								participant.id(), ex.toString());
+						answered(load, waiter, attempt, Answer.UNKNOWN);
+					});
+	}
+
+	/**
+	 * The shared store answered (or could not) for the slot of a request: granted (or no answer: this hub's own choice
+	 * stands), the lease goes to the request if it still waits; refused, the participant counts as full until a slot
+	 * is freed and the request chooses again, waiting in the queue if nothing else has room.
+	 */
+	private void answered(RoomLoad load, Waiter waiter, Attempt attempt, Answer answer) {
+		String id = attempt.participant().id();
+		List<Map.Entry<Waiter, Choice>> wakeUps = new ArrayList<>();
+		Choice choice = null;
+		boolean giveBack = false;
+		boolean retryLater = false;
+		boolean queuedNow = false;
+		synchronized (load) {
+			load.admitting.remove(id);
+			waiter.admitting = false;
+			boolean waiting = !waiter.cancelled && !waiter.expired;
+			if (answer == Answer.REFUSED) {
+				// A slot freed while the store was asked may have come too late for this answer: try again then.
+				if (load.wakes == attempt.wakes()) {
+					load.refused.add(id);
+					retryLater = !load.retrying;
+					load.retrying = true;
+				}
+			}
+			else {
+				Participant current = waiter.room.participant(id);
+				if (waiting && current != null && load.health.admits(id)) {
+					if (waiter.enqueued) {
+						load.queue.remove(waiter);
+					}
+					choice = Choice.granted(grant(load, current, attempt.slot()));
+				}
+				else {
+					giveBack = true;
+				}
+			}
+			if (choice == null && waiting && !waiter.enqueued) {
+				choice = choose(load, waiter);
+				if (choice.waits()) {
+					if (load.queue.size() >= this.properties.queueCapacity()) {
+						choice = Choice.failed(unavailable("Too many requests waiting for this room, try again later",
+								this.properties.retryAfter().toMillis()));
+					}
+					else {
+						load.queue.addLast(waiter);
+						waiter.enqueued = true;
+						queuedNow = true;
+					}
+				}
+			}
+			drain(load, wakeUps);
+		}
+		if (giveBack) {
+			this.shared.release(load.code, id, attempt.slot());
+		}
+		if (retryLater) {
+			this.timer.schedule(() -> retry(load), this.shared.retryMillis(), TimeUnit.MILLISECONDS);
+		}
+		if (queuedNow) {
+			timeOut(load, waiter);
+		}
+		load.health.flush();
+		if (choice != null) {
+			deliver(load, waiter, choice);
+		}
+		for (Map.Entry<Waiter, Choice> wakeUp : wakeUps) {
+			deliver(load, wakeUp.getKey(), wakeUp.getValue());
+		}
+	}
+
+	/** The backstop for a lost freed notice: participants the store refused are tried again. */
+	private void retry(RoomLoad load) {
+		List<Map.Entry<Waiter, Choice>> wakeUps = new ArrayList<>();
+		synchronized (load) {
+			load.retrying = false;
+			wake(load);
+			drain(load, wakeUps);
+		}
+		load.health.flush();
+		for (Map.Entry<Waiter, Choice> wakeUp : wakeUps) {
+			deliver(load, wakeUp.getKey(), wakeUp.getValue());
+		}
+	}
+
+	/** Under the room's monitor: slots may have been freed, so no participant counts as refused any more. */
+	private static void wake(RoomLoad load) {
+		load.refused.clear();
+		load.wakes++;
 	}
 
 	private void release(Lease lease) {
@@ -298,23 +436,36 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 		List<Map.Entry<Waiter, Choice>> wakeUps = new ArrayList<>();
 		synchronized (load) {
 			int here = load.inFlight.remove(id);
+			// The slot goes back before the other hubs hear of it (same connection, in order): one woken by the
+			// notice finds it free.
+			this.shared.release(load.code, id, lease.slot);
 			this.shared.changed(load.code, id, here);
+			load.refused.remove(id);
+			load.wakes++;
 			load.health.released(id, lease.admission, lease.verdict, here + this.shared.elsewhere(load.code, id));
 			drain(load, wakeUps);
 		}
 		load.health.flush();
 		for (Map.Entry<Waiter, Choice> wakeUp : wakeUps) {
-			deliver(wakeUp.getKey(), wakeUp.getValue());
+			deliver(load, wakeUp.getKey(), wakeUp.getValue());
 		}
 	}
 
-	/** Under the room's monitor: hands freed capacity to waiters, oldest first. */
+	/**
+	 * Under the room's monitor: hands freed capacity to waiters, oldest first. A waiter whose slot is being asked
+	 * for in the shared store keeps its place until the answer.
+	 */
 	private void drain(RoomLoad load, List<Map.Entry<Waiter, Choice>> wakeUps) {
 		for (Iterator<Waiter> queued = load.queue.iterator(); queued.hasNext();) {
 			Waiter waiter = queued.next();
+			if (waiter.admitting) {
+				continue;
+			}
 			Choice choice = choose(load, waiter);
 			if (!choice.waits()) {
-				queued.remove();
+				if (choice.attempt() == null) {
+					queued.remove();
+				}
 				wakeUps.add(Map.entry(waiter, choice));
 			}
 		}
@@ -329,11 +480,12 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 		}
 		List<Map.Entry<Waiter, Choice>> wakeUps = new ArrayList<>();
 		synchronized (load) {
+			wake(load);
 			drain(load, wakeUps);
 		}
 		load.health.flush();
 		for (Map.Entry<Waiter, Choice> wakeUp : wakeUps) {
-			deliver(wakeUp.getKey(), wakeUp.getValue());
+			deliver(load, wakeUp.getKey(), wakeUp.getValue());
 		}
 	}
 
@@ -377,7 +529,7 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 		}
 		load.health.flush();
 		for (Map.Entry<Waiter, Choice> wakeUp : wakeUps) {
-			deliver(wakeUp.getKey(), wakeUp.getValue());
+			deliver(load, wakeUp.getKey(), wakeUp.getValue());
 		}
 	}
 
@@ -402,8 +554,11 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 		}
 	}
 
-	private void deliver(Waiter waiter, Choice choice) {
-		if (choice.lease() != null) {
+	private void deliver(RoomLoad load, Waiter waiter, Choice choice) {
+		if (choice.attempt() != null) {
+			ask(load, waiter, choice.attempt());
+		}
+		else if (choice.lease() != null) {
 			waiter.sink.success(choice.lease());
 			if (waiter.cancelled) {
 				// Cancelled while the lease was on its way: nobody will use it.
@@ -445,14 +600,18 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 
 		private final Admission admission;
 
+		/** Its slot in the shared store; 0 without one. */
+		private final long slot;
+
 		private final AtomicBoolean released = new AtomicBoolean();
 
 		private volatile Verdict verdict = Verdict.NONE;
 
-		private Lease(RoomLoad load, Participant participant, Admission admission) {
+		private Lease(RoomLoad load, Participant participant, Admission admission, long slot) {
 			this.load = load;
 			this.participant = participant;
 			this.admission = admission;
+			this.slot = slot;
 		}
 
 		Participant participant() {
@@ -473,22 +632,45 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 
 	}
 
-	/** A request's lease, a reason it cannot have one, or neither yet. */
-	private record Choice(@Nullable Lease lease, @Nullable HubException error) {
+	/**
+	 * A request's lease, a reason it cannot have one, a participant whose slot is to be asked for in the shared store,
+	 * or none of these yet.
+	 */
+	private record Choice(@Nullable Lease lease, @Nullable HubException error, @Nullable Attempt attempt) {
 
-		static final Choice WAIT = new Choice(null, null);
+		static final Choice WAIT = new Choice(null, null, null);
 
 		static Choice granted(Lease lease) {
-			return new Choice(lease, null);
+			return new Choice(lease, null, null);
 		}
 
 		static Choice failed(HubException error) {
-			return new Choice(null, error);
+			return new Choice(null, error, null);
+		}
+
+		static Choice asking(Attempt attempt) {
+			return new Choice(null, null, attempt);
 		}
 
 		boolean waits() {
-			return this.lease == null && this.error == null;
+			return this.lease == null && this.error == null && this.attempt == null;
 		}
+
+	}
+
+	/**
+	 * A participant chosen for a request, its slot reserved on this hub while the shared store is asked for it.
+	 * @param wakes the room's wake count when asked, to tell whether a slot was freed before the answer
+	 */
+	private record Attempt(Participant participant, long slot, long wakes) {
+	}
+
+	/** What the shared store said about a slot. */
+	private enum Answer {
+
+		GRANTED, REFUSED,
+		/** It could not answer in time: this hub's own choice stands. */
+		UNKNOWN
 
 	}
 
@@ -503,6 +685,15 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 		private final MonoSink<Lease> sink;
 
 		private volatile boolean cancelled;
+
+		/** In the queue (once in it, it leaves it only with an answer). Under the room's monitor. */
+		private boolean enqueued;
+
+		/** Its slot is being asked for in the shared store. Under the room's monitor. */
+		private boolean admitting;
+
+		/** Its wait timed out. Under the room's monitor. */
+		private boolean expired;
 
 		Waiter(Room room, Selection selection, Set<String> excluded, MonoSink<Lease> sink) {
 			this.room = room;
@@ -519,6 +710,18 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 		private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
 
 		private final InFlight inFlight = new InFlight();
+
+		/** Slots reserved here while the shared store is asked for them. */
+		private final InFlight admitting = new InFlight();
+
+		/** Participants the shared store refused a slot since the last {@link LoadBalancer#wake}. */
+		private final Set<String> refused = new HashSet<>();
+
+		/** Times slots may have been freed (a release here, a freed notice, the backstop). */
+		private long wakes;
+
+		/** Whether the backstop retry is scheduled. */
+		private boolean retrying;
 
 		private final String code;
 

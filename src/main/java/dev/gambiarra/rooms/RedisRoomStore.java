@@ -354,6 +354,14 @@ final class RedisRoomStore implements RoomStore, EventTransport, AutoCloseable {
 			.flatMap((last) -> applied(last.getId()));
 	}
 
+	/**
+	 * Where stream entries are applied and delivered, one batch per task. A task queued there during a batch runs
+	 * only after it, which is how a test plays a subscriber that can read only between two batches.
+	 */
+	Scheduler delivery() {
+		return this.delivery;
+	}
+
 	@Override
 	public Map<String, Room> view() {
 		return this.rooms;

@@ -3,8 +3,14 @@ package dev.gambiarra.proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -74,6 +80,39 @@ class SharedCapsTest {
 	}
 
 	@Test
+	void manyClientsOnBothHubsNeverPutMoreThanOneRequestAtATimeOnAParticipantWithMaxConcurrentOne() {
+		AtomicInteger inFlight = new AtomicInteger();
+		AtomicInteger mostInFlight = new AtomicInteger();
+		Queue<Sinks.Empty<Void>> held = new ConcurrentLinkedQueue<>();
+		// The last of 40 requests waits for the 39 before it, one at a time: ample time on a loaded machine.
+		String code = twoHubsAndOneParticipant("120s");
+		// Counted where it matters, in the participant: each request holds its slot until the test lets it finish.
+		this.upstream.on("/v1/chat/completions", (request, response) -> {
+			mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+			Sinks.Empty<Void> release = Sinks.empty();
+			held.add(release);
+			return Flux.from(FakeLlm.sse(response, Flux.concat(Flux.just(FakeLlm.chunk("first")),
+					release.asMono().thenMany(Flux.just(FakeLlm.chunk(" rest"), "[DONE]")))))
+				.doFinally((signal) -> inFlight.decrementAndGet());
+		});
+		int perHub = 20;
+		List<Integer> statuses = new CopyOnWriteArrayList<>();
+		// Every client at once, on both hubs: each slot freed is wanted by waiters on both sides.
+		for (int i = 0; i < perHub; i++) {
+			stream(this.a, code).subscribe(statuses::add);
+			stream(this.b, code).subscribe(statuses::add);
+		}
+		for (int served = 0; served < 2 * perHub; served++) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> !held.isEmpty());
+			held.poll().tryEmitEmpty();
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> statuses.size() == 2 * perHub);
+		assertThat(statuses).containsOnly(200);
+		assertThat(this.upstream.received()).hasSize(2 * perHub);
+		assertThat(mostInFlight.get()).as("requests in flight at once on the participant").isEqualTo(1);
+	}
+
+	@Test
 	void aHubThatDiesMidStreamStopsCountingWhenItsLeaseRunsOutAndTheOtherHubServes() {
 		String code = twoHubsAndOneParticipant();
 		stream(this.a, code).onErrorResume((ex) -> Mono.empty()).subscribe();
@@ -86,15 +125,22 @@ class SharedCapsTest {
 
 		Integer[] status = new Integer[1];
 		stream(this.b, code).subscribe((answered) -> status[0] = answered);
-		// The dead hub's last count still holds the slot (it was repeated at most a third of the lease ago)...
-		await().during(Duration.ofMillis(300))
-			.atMost(Duration.ofSeconds(2))
-			.until(() -> this.upstream.received().size() == 1);
-		// ...until its lease runs out: then hub B serves the waiting request.
-		await().atMost(Duration.ofSeconds(20)).until(() -> status[0] != null);
-		assertThat(status[0]).isEqualTo(200);
-		assertThat(this.upstream.received()).hasSize(2);
-		assertThat(this.b.bean(SharedLoad.class).elsewhere(code, "solo")).isZero();
+		try (RedisClient client = RedisClient.create(RedisServer.shared().url());
+				StatefulRedisConnection<String, String> redis = client.connect()) {
+			String slots = this.prefix + "slots:" + code + ":solo";
+			// The dead hub's last count and its lease still hold the slot (renewed at most a third of the lease
+			// ago)...
+			await().during(Duration.ofMillis(300))
+				.atMost(Duration.ofSeconds(2))
+				.until(() -> this.upstream.received().size() == 1 && redis.sync().zcard(slots) == 1);
+			// ...until its lease runs out: then hub B takes the slot and serves the waiting request.
+			await().atMost(Duration.ofSeconds(20)).until(() -> status[0] != null);
+			assertThat(status[0]).isEqualTo(200);
+			assertThat(this.upstream.received()).hasSize(2);
+			assertThat(this.b.bean(SharedLoad.class).elsewhere(code, "solo")).isZero();
+			// Nothing is left behind: the dead hub's lease expired, hub B gave its own back.
+			await().atMost(Duration.ofSeconds(5)).until(() -> redis.sync().zcard(slots) == 0);
+		}
 	}
 
 	@Test
@@ -123,10 +169,15 @@ class SharedCapsTest {
 	}
 
 	private String twoHubsAndOneParticipant() {
+		return twoHubsAndOneParticipant("20s");
+	}
+
+	/** @param queueTimeout how long a request may wait for the participant */
+	private String twoHubsAndOneParticipant(String queueTimeout) {
 		this.upstream.on("/v1/chat/completions", (request, response) -> FakeLlm.sse(response,
 				Flux.concat(Flux.just(FakeLlm.chunk("first")), this.gate.asMono().thenMany(Flux.just(FakeLlm.chunk(
 						" rest"), "[DONE]")))));
-		String[] lease = { "gambiarra.store.redis.lease-ttl=1s", "gambiarra.routing.queue-timeout=20s" };
+		String[] lease = { "gambiarra.store.redis.lease-ttl=1s", "gambiarra.routing.queue-timeout=" + queueTimeout };
 		this.a = Hub.onRedis(RedisServer.shared().url(), this.prefix, lease);
 		this.b = Hub.onRedis(RedisServer.shared().url(), this.prefix, lease);
 		HubClient.CreatedRoom room = this.a.api().createRoom("caps");
