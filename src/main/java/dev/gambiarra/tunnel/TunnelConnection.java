@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.time.Duration;
 
@@ -15,10 +16,12 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
 
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -221,6 +224,14 @@ final class TunnelConnection {
 
 		private volatile boolean ended;
 
+		/** The idle timer failed the body; frames that still come are dropped (guarded by this stream). */
+		private boolean timedOut;
+
+		/** When the last answer frame came, for the idle timer. */
+		private volatile long lastFrame;
+
+		private volatile @Nullable Disposable idleTimer;
+
 		/** Set on the socket's loop when the RESPONSE came; DATA before it is dropped. */
 		private boolean responded;
 
@@ -234,14 +245,37 @@ final class TunnelConnection {
 
 		/**
 		 * The answer body: each buffer is released once the subscriber's {@code onNext} returns, and its bytes are
-		 * granted back to the participant in batches of a quarter window.
+		 * granted back to the participant in batches of a quarter window. No answer frame for {@code idleTimeout}
+		 * fails it with a read timeout (and {@link #finish} then cancels the stream), as the HTTP client's idle
+		 * handler does for a direct participant: one timer per stream that re-arms itself, not one per frame.
 		 */
 		Flux<ByteBuf> content(Duration idleTimeout) {
 			int batch = Math.max(1, TunnelConnection.this.window / 4);
 			return this.body.asFlux()
-				.timeout(idleTimeout, Flux.error(ReadTimeoutException.INSTANCE))
+				.doOnSubscribe((subscription) -> watchIdle(idleTimeout.toNanos()))
 				.transform(Operators.<ByteBuf, ByteBuf>lift((scannable, actual) -> new Lent(actual, batch)))
 				.doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
+		}
+
+		private void watchIdle(long idleNanos) {
+			this.lastFrame = System.nanoTime();
+			this.idleTimer = Schedulers.parallel().schedule(() -> checkIdle(idleNanos), idleNanos, TimeUnit.NANOSECONDS);
+		}
+
+		private void checkIdle(long idleNanos) {
+			long quiet = System.nanoTime() - this.lastFrame;
+			synchronized (this) {
+				if (this.ended || this.timedOut) {
+					return;
+				}
+				if (quiet >= idleNanos) {
+					this.timedOut = true;
+					this.body.tryEmitError(ReadTimeoutException.INSTANCE);
+					return;
+				}
+				this.idleTimer = Schedulers.parallel()
+					.schedule(() -> checkIdle(idleNanos), idleNanos - quiet, TimeUnit.NANOSECONDS);
+			}
 		}
 
 		private void granted(int size, int batch) {
@@ -327,29 +361,38 @@ final class TunnelConnection {
 				chunk.release();
 				return;
 			}
+			this.lastFrame = System.nanoTime();
 			if (this.allowed.addAndGet(-chunk.readableBytes()) < 0) {
 				chunk.release();
 				send(TunnelFrames.frame(TunnelConnection.this.allocator, TunnelFrames.CANCEL, this.id));
 				fail(new IOException("participant overran its stream window"));
 				return;
 			}
-			if (this.body.tryEmitNext(chunk).isFailure()) {
+			boolean delivered;
+			synchronized (this) {
+				delivered = !this.timedOut && this.body.tryEmitNext(chunk).isSuccess();
+			}
+			if (!delivered) {
 				chunk.release();
 			}
 		}
 
 		void end() {
-			this.ended = true;
 			TunnelConnection.this.streams.remove(this.id);
-			this.body.tryEmitComplete();
+			synchronized (this) {
+				this.ended = true;
+				this.body.tryEmitComplete();
+			}
 			this.head.tryEmitError(new IOException("participant ended the stream without an answer"));
 		}
 
 		void fail(Throwable failure) {
-			this.ended = true;
 			TunnelConnection.this.streams.remove(this.id);
 			this.head.tryEmitError(failure);
-			this.body.tryEmitError(failure);
+			synchronized (this) {
+				this.ended = true;
+				this.body.tryEmitError(failure);
+			}
 		}
 
 		/**
@@ -358,10 +401,20 @@ final class TunnelConnection {
 		 */
 		void finish() {
 			TunnelConnection.this.streams.remove(this.id);
-			if (!this.ended) {
-				this.ended = true;
+			Disposable timer = this.idleTimer;
+			if (timer != null) {
+				timer.dispose();
+			}
+			boolean cancel;
+			synchronized (this) {
+				cancel = !this.ended;
+				if (cancel) {
+					this.ended = true;
+					this.body.tryEmitError(new IOException("cancelled"));
+				}
+			}
+			if (cancel) {
 				send(TunnelFrames.frame(TunnelConnection.this.allocator, TunnelFrames.CANCEL, this.id));
-				this.body.tryEmitError(new IOException("cancelled"));
 			}
 			this.body.asFlux().subscribe(ReferenceCountUtil::safeRelease, (ex) -> {
 			});
