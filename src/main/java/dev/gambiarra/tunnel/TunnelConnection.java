@@ -54,6 +54,8 @@ final class TunnelConnection {
 
 	private volatile CloseStatus closeStatus = CloseStatus.NORMAL;
 
+	private volatile long lastHeard = System.nanoTime();
+
 	TunnelConnection(NettyDataBufferFactory buffers, JsonMapper json, int window) {
 		this.buffers = buffers;
 		this.allocator = buffers.getByteBufAllocator();
@@ -65,6 +67,11 @@ final class TunnelConnection {
 	Flux<WebSocketMessage> outbound() {
 		return this.outbound.asFlux()
 			.doOnDiscard(WebSocketMessage.class, (message) -> DataBufferUtils.release(message.getPayload()));
+	}
+
+	/** How long the participant has said nothing on this socket (no pong, no frame). */
+	long silentNanos() {
+		return System.nanoTime() - this.lastHeard;
 	}
 
 	CloseStatus closeStatus() {
@@ -133,6 +140,7 @@ final class TunnelConnection {
 	 * text, a truncated frame or an unknown type closes the tunnel.
 	 */
 	void receive(WebSocketMessage message, Runnable alive) {
+		this.lastHeard = System.nanoTime();
 		switch (message.getType()) {
 			case PONG -> alive.run();
 			case PING -> {
@@ -168,6 +176,11 @@ final class TunnelConnection {
 				// REQUEST, CANCEL, CREDIT are the hub's to send: dropped.
 			}
 		}
+	}
+
+	/** The participant is gone (left, kicked, its room closed): the client must not come back with this token. */
+	void removed(String reason) {
+		close(new CloseStatus(TunnelFrames.CLOSE_REMOVED, reason));
 	}
 
 	/** Replaced by a newer tunnel of the same participant. */

@@ -220,6 +220,33 @@ class ClientCommandsTest {
 	}
 
 	@Test
+	void aKickedTunnelJoinStopsInsteadOfReconnecting() throws Exception {
+		this.llm = TestLlmServer.start(TestLlmOptions.defaults().withModels(List.of("llama3:latest")));
+		CreatedRoom created = this.rooms.create("Kick", null).block(Duration.ofSeconds(10));
+		Room room = this.rooms.require(created.room().code());
+		Commands commands = commands();
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		Thread join = new Thread(() -> {
+			try {
+				commands.joinTunnel(room.code(), "llama3", this.llm.baseUrl(), "nat", "p-kicked", hub(),
+						context(this.output));
+			}
+			catch (Throwable ex) {
+				failure.set(ex);
+			}
+		});
+		join.start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> commands.session() != null && commands.session().tunnelling()
+				&& this.output.toString().contains("Tunnel open"));
+		this.rooms.kick(room, "p-kicked").block(Duration.ofSeconds(5));
+		join.join(10_000);
+		assertThat(join.isAlive()).isFalse();
+		assertThat(failure.get()).isInstanceOf(CliException.class)
+			.hasMessage("Removed from room " + room.code() + " by its host");
+		assertThat(this.output.toString()).contains("participant kicked").doesNotContain("reconnecting");
+	}
+
+	@Test
 	void joinRefusesUnknownModelsUnreachableEndpointsAndMissingRooms() {
 		this.llm = TestLlmServer.start(TestLlmOptions.defaults().withModels(List.of("a", "b")));
 		assertThatThrownBy(() -> commands().join("DEMO42", "zzz", this.llm.baseUrl(), "t", null, true, null, hub(),
