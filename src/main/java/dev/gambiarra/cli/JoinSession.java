@@ -56,6 +56,8 @@ final class JoinSession {
 
 	private volatile @Nullable Disposable tunnel;
 
+	private final @Nullable String localApiKey;
+
 	private volatile boolean tunnelRefused;
 
 	JoinSession(Remote hub, String code, Map<String, Object> registration, @Nullable String password,
@@ -65,7 +67,14 @@ final class JoinSession {
 
 	JoinSession(Remote hub, String code, Map<String, Object> registration, @Nullable String password,
 			Duration interval, PrintWriter out, @Nullable String tunnelTo) {
+		this(hub, code, registration, password, interval, out, tunnelTo, null);
+	}
+
+	/** @param localApiKey with a tunnel: the local server's own key; only this process ever sends it, to it alone */
+	JoinSession(Remote hub, String code, Map<String, Object> registration, @Nullable String password,
+			Duration interval, PrintWriter out, @Nullable String tunnelTo, @Nullable String localApiKey) {
 		this.tunnelTo = tunnelTo;
+		this.localApiKey = localApiKey;
 		this.hub = hub;
 		this.code = code;
 		this.registration = registration;
@@ -161,7 +170,8 @@ final class JoinSession {
 			previous.dispose();
 		}
 		this.tunnelRefused = false;
-		this.tunnel = new TunnelClient(URI.create(this.hub.base()), this.code, participantId(), current, local, null)
+		this.tunnel = new TunnelClient(URI.create(this.hub.base()), this.code, participantId(), current, local,
+				this.localApiKey)
 			.run(this::say, () -> {
 				this.tunnelRefused = true;
 				// At once the first time; a hub that keeps refusing is asked again once per interval, not in a loop.
