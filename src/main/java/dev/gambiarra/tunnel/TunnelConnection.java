@@ -240,6 +240,9 @@ final class TunnelConnection {
 		/** The idle timer failed the body; frames that still come are dropped (guarded by this stream). */
 		private boolean timedOut;
 
+		/** Whether the proxy subscribed to the answer body (then it releases every buffer itself). */
+		private volatile boolean contentSubscribed;
+
 		/** When the last answer frame came, for the idle timer. */
 		private volatile long lastFrame;
 
@@ -265,7 +268,10 @@ final class TunnelConnection {
 		Flux<ByteBuf> content(Duration idleTimeout) {
 			int batch = Math.max(1, TunnelConnection.this.window / 4);
 			return this.body.asFlux()
-				.doOnSubscribe((subscription) -> watchIdle(idleTimeout.toNanos()))
+				.doOnSubscribe((subscription) -> {
+					this.contentSubscribed = true;
+					watchIdle(idleTimeout.toNanos());
+				})
 				.transform(Operators.<ByteBuf, ByteBuf>lift((scannable, actual) -> new Lent(actual, batch)))
 				.doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
 		}
@@ -396,7 +402,9 @@ final class TunnelConnection {
 				this.ended = true;
 				this.body.tryEmitComplete();
 			}
-			this.head.tryEmitError(new IOException("participant ended the stream without an answer"));
+			if (!this.responded) {
+				this.head.tryEmitError(new IOException("participant ended the stream without an answer"));
+			}
 		}
 
 		void fail(Throwable failure) {
@@ -429,8 +437,12 @@ final class TunnelConnection {
 			if (cancel) {
 				send(TunnelFrames.frame(TunnelConnection.this.allocator, TunnelFrames.CANCEL, this.id));
 			}
-			this.body.asFlux().subscribe(ReferenceCountUtil::safeRelease, (ex) -> {
-			});
+			if (!this.contentSubscribed) {
+				// Nobody read the answer: release what it buffered. (Only then: a second subscriber of the unicast
+				// sink would cost an exception with its stack trace on every request.)
+				this.body.asFlux().subscribe(ReferenceCountUtil::safeRelease, (ex) -> {
+				});
+			}
 		}
 
 	}
