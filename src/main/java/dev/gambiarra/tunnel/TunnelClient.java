@@ -38,7 +38,7 @@ import reactor.util.retry.Retry;
 
 import org.springframework.web.util.UriUtils;
 
-import dev.gambiarra.proxy.ReadCoalescer;
+import dev.gambiarra.outbound.ReadCoalescer;
 
 /**
  * The participant's end of a tunnel ({@code join --tunnel}): opens the WebSocket to the hub with the participant's

@@ -1,4 +1,4 @@
-package dev.gambiarra.proxy;
+package dev.gambiarra.outbound;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
