@@ -93,22 +93,25 @@ final class TunnelConnection {
 		head.put("requestId", requestId);
 		head.put("stream", stream);
 		byte[] headBytes = this.json.writeValueAsBytes(head);
+		HubStream opened;
 		synchronized (this) {
 			int id = ++this.lastId;
-			HubStream opened = new HubStream(id);
+			opened = new HubStream(id);
 			this.streams.put(id, opened);
-			if (this.closed) {
-				opened.fail(new IOException("participant's tunnel closed"));
+			if (!this.closed) {
+				send(TunnelFrames.frame(this.allocator, TunnelFrames.REQUEST, id, headBytes, 0, headBytes.length));
+				for (int offset = 0; offset < payload.length; offset += TunnelFrames.CHUNK) {
+					send(TunnelFrames.frame(this.allocator, TunnelFrames.DATA, id, payload, offset,
+							Math.min(TunnelFrames.CHUNK, payload.length - offset)));
+				}
+				send(TunnelFrames.frame(this.allocator, TunnelFrames.END, id));
 				return opened;
 			}
-			send(TunnelFrames.frame(this.allocator, TunnelFrames.REQUEST, id, headBytes, 0, headBytes.length));
-			for (int offset = 0; offset < payload.length; offset += TunnelFrames.CHUNK) {
-				send(TunnelFrames.frame(this.allocator, TunnelFrames.DATA, id, payload, offset,
-						Math.min(TunnelFrames.CHUNK, payload.length - offset)));
-			}
-			send(TunnelFrames.frame(this.allocator, TunnelFrames.END, id));
-			return opened;
 		}
+		// Outside the connection's lock: a stream takes its own lock and then, to send, the connection's, never the
+		// other way round.
+		opened.fail(new IOException("participant's tunnel closed"));
+		return opened;
 	}
 
 	void ping() {
