@@ -30,7 +30,7 @@ class JoinCommand {
 
 	private static final String HELP = "Usage: join --code CODE [--model NAME] [--endpoint "
 			+ "http://localhost:11434] [--nickname N] [--password P] [--no-specs "
-			+ "true] [--id ID] [--tunnel] [--hub URL|auto] ('help join' lists every option)";
+			+ "true] [--id ID] [--tunnel [--api-key KEY]] [--hub URL|auto] ('help join' lists every option)";
 
 	private final ClientSupport support;
 
@@ -54,8 +54,15 @@ class JoinCommand {
 			@Option(longName = "id", description = "participant id (default: random)") @Nullable String id,
 			@Option(longName = "tunnel", description = "behind NAT: serve through a connection to the hub, which "
 					+ "never dials the endpoint (it never leaves this machine)", defaultValue = "false") boolean tunnel,
+			@Option(longName = "api-key", description = "with --tunnel: the local server's own API key, sent to it "
+					+ "as Authorization: Bearer (never to the hub)") @Nullable String apiKey,
 			@Option(longName = "hub", description = ClientSupport.HUB_OPTION) @Nullable String hub,
 			CommandContext context) {
+		String localKey = (apiKey != null && !apiKey.isBlank()) ? apiKey.strip() : null;
+		if (localKey != null && !tunnel) {
+			// A direct participant is called by the hub, which would then have to hold the key.
+			throw CliException.usage("--api-key needs --tunnel: without it the hub calls --endpoint itself");
+		}
 		model = (model != null) ? model : "";
 		nickname = (nickname != null) ? nickname : "";
 		password = (password != null) ? password : "";
@@ -64,7 +71,7 @@ class JoinCommand {
 		Remote remote = this.support.hub(hub);
 		PrintWriter out = context.outputWriter();
 		String base = endpointBase(endpoint);
-		List<String> models = detectModels(base);
+		List<String> models = detectModels(base, localKey);
 		String chosen = chooseModel(model, models, base);
 		Map<String, Object> registration = new LinkedHashMap<>();
 		registration.put("id", id.isBlank() ? UUID.randomUUID().toString() : id);
@@ -79,7 +86,7 @@ class JoinCommand {
 		registration.put("specs", noSpecs ? Map.of() : SystemSpecs.detect());
 		Duration interval = this.support.properties().heartbeatInterval();
 		JoinSession joined = new JoinSession(remote, code.strip(), registration, password.isEmpty() ? null : password,
-				interval, out, tunnel ? base : null);
+				interval, out, tunnel ? base : null, localKey);
 		JsonNode answer = joined.join();
 		out.println("Joined room " + code.toUpperCase(Locale.ROOT) + " as " + registration.get("nickname")
 				+ " serving " + chosen + " from " + base + " (participant "
@@ -115,11 +122,16 @@ class JoinCommand {
 
 	/** The endpoint's models: Ollama's {@code /api/tags} first, then OpenAI's {@code /v1/models}. */
 	List<String> detectModels(String base) {
+		return detectModels(base, null);
+	}
+
+	/** As {@link #detectModels(String)}, with the local server's own key ({@code --api-key}) if it needs one. */
+	List<String> detectModels(String base, @Nullable String apiKey) {
 		Remote endpoint = this.support.remote(base);
 		String unreachable = null;
 		List<String> models = new ArrayList<>();
 		try {
-			Reply tags = endpoint.get("/api/tags", null);
+			Reply tags = endpoint.get("/api/tags", apiKey);
 			if (tags.ok()) {
 				tags.body()
 					.path("models")
@@ -130,7 +142,7 @@ class JoinCommand {
 			unreachable = ex.getMessage();
 		}
 		if (models.isEmpty() && unreachable == null) {
-			Reply list = endpoint.get("/v1/models", null);
+			Reply list = endpoint.get("/v1/models", apiKey);
 			if (list.ok()) {
 				list.body().path("data").forEach((m) -> models.add(m.path("id").asString("")));
 			}

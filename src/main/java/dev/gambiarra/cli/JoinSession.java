@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -38,6 +39,12 @@ final class JoinSession {
 
 	private final CountDownLatch finished = new CountDownLatch(1);
 
+	/** Released to end the current wait between heartbeats early. */
+	private final Semaphore wake = new Semaphore(0);
+
+	/** When the session last handled a refused tunnel (nanoTime). */
+	private volatile long refusalHandled = System.nanoTime() - Duration.ofDays(1).toNanos();
+
 	private volatile @Nullable String token;
 
 	private volatile @Nullable String roomId;
@@ -49,6 +56,8 @@ final class JoinSession {
 
 	private volatile @Nullable Disposable tunnel;
 
+	private final @Nullable String localApiKey;
+
 	private volatile boolean tunnelRefused;
 
 	JoinSession(Remote hub, String code, Map<String, Object> registration, @Nullable String password,
@@ -58,7 +67,14 @@ final class JoinSession {
 
 	JoinSession(Remote hub, String code, Map<String, Object> registration, @Nullable String password,
 			Duration interval, PrintWriter out, @Nullable String tunnelTo) {
+		this(hub, code, registration, password, interval, out, tunnelTo, null);
+	}
+
+	/** @param localApiKey with a tunnel: the local server's own key; only this process ever sends it, to it alone */
+	JoinSession(Remote hub, String code, Map<String, Object> registration, @Nullable String password,
+			Duration interval, PrintWriter out, @Nullable String tunnelTo, @Nullable String localApiKey) {
 		this.tunnelTo = tunnelTo;
+		this.localApiKey = localApiKey;
 		this.hub = hub;
 		this.code = code;
 		this.registration = registration;
@@ -98,11 +114,17 @@ final class JoinSession {
 	void run() {
 		try {
 			openTunnel();
-			while (!this.stop.await(this.interval.toMillis(), TimeUnit.MILLISECONDS)) {
+			while (true) {
+				// Woken early by stop() and by a refused tunnel, so a kicked participant is told at once.
+				this.wake.tryAcquire(this.interval.toMillis(), TimeUnit.MILLISECONDS);
+				if (this.stop.getCount() == 0) {
+					break;
+				}
 				if (this.tunnelTo == null) {
 					beat();
 				}
 				else if (this.tunnelRefused) {
+					this.refusalHandled = System.nanoTime();
 					beat();
 					openTunnel();
 				}
@@ -128,6 +150,7 @@ final class JoinSession {
 	/** Asks the session to leave; waits (bounded) until it has. */
 	void stop(Duration wait) {
 		this.stop.countDown();
+		this.wake.release();
 		try {
 			this.finished.await(wait.toMillis(), TimeUnit.MILLISECONDS);
 		}
@@ -147,8 +170,15 @@ final class JoinSession {
 			previous.dispose();
 		}
 		this.tunnelRefused = false;
-		this.tunnel = new TunnelClient(URI.create(this.hub.base()), this.code, participantId(), current, local, null)
-			.run(this::say, () -> this.tunnelRefused = true);
+		this.tunnel = new TunnelClient(URI.create(this.hub.base()), this.code, participantId(), current, local,
+				this.localApiKey)
+			.run(this::say, () -> {
+				this.tunnelRefused = true;
+				// At once the first time; a hub that keeps refusing is asked again once per interval, not in a loop.
+				if (System.nanoTime() - this.refusalHandled >= this.interval.toNanos()) {
+					this.wake.release();
+				}
+			});
 	}
 
 	/** The tunnel of this session, if it serves through one and it is open now (for tests). */

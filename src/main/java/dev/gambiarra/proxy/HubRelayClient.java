@@ -21,6 +21,7 @@ import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.UriUtils;
 
+import dev.gambiarra.outbound.ReadCoalescer;
 import dev.gambiarra.tunnel.TunnelOwners;
 import dev.gambiarra.web.RequestIds;
 

@@ -24,6 +24,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.gambiarra.outbound.EndpointPolicy;
+import dev.gambiarra.outbound.ReadCoalescer;
 import dev.gambiarra.rooms.Participant;
 import dev.gambiarra.web.RequestIds;
 

@@ -10,6 +10,7 @@ import org.springframework.core.Ordered;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 
+import dev.gambiarra.rooms.FailedAttempts;
 import dev.gambiarra.rooms.RoomService;
 
 /** The tunnel route, ahead of the controllers. */
@@ -18,9 +19,9 @@ class TunnelConfiguration {
 
 	@Bean
 	HandlerMapping tunnelHandlerMapping(RoomService rooms, Tunnels tunnels, JsonMapper json,
-			TunnelProperties properties) {
+			TunnelProperties properties, FailedAttempts failures) {
 		return new SimpleUrlHandlerMapping(Map.of("/rooms/*/participants/*/tunnel",
-				new TunnelSocketHandler(rooms, tunnels, json, properties)), Ordered.HIGHEST_PRECEDENCE);
+				new TunnelSocketHandler(rooms, tunnels, json, properties, failures)), Ordered.HIGHEST_PRECEDENCE);
 	}
 
 }

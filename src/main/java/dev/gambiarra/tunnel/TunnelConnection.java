@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.time.Duration;
 
@@ -15,10 +16,12 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
 
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -51,6 +54,8 @@ final class TunnelConnection {
 
 	private volatile CloseStatus closeStatus = CloseStatus.NORMAL;
 
+	private volatile long lastHeard = System.nanoTime();
+
 	TunnelConnection(NettyDataBufferFactory buffers, JsonMapper json, int window) {
 		this.buffers = buffers;
 		this.allocator = buffers.getByteBufAllocator();
@@ -62,6 +67,11 @@ final class TunnelConnection {
 	Flux<WebSocketMessage> outbound() {
 		return this.outbound.asFlux()
 			.doOnDiscard(WebSocketMessage.class, (message) -> DataBufferUtils.release(message.getPayload()));
+	}
+
+	/** How long the participant has said nothing on this socket (no pong, no frame). */
+	long silentNanos() {
+		return System.nanoTime() - this.lastHeard;
 	}
 
 	CloseStatus closeStatus() {
@@ -83,22 +93,25 @@ final class TunnelConnection {
 		head.put("requestId", requestId);
 		head.put("stream", stream);
 		byte[] headBytes = this.json.writeValueAsBytes(head);
+		HubStream opened;
 		synchronized (this) {
 			int id = ++this.lastId;
-			HubStream opened = new HubStream(id);
+			opened = new HubStream(id);
 			this.streams.put(id, opened);
-			if (this.closed) {
-				opened.fail(new IOException("participant's tunnel closed"));
+			if (!this.closed) {
+				send(TunnelFrames.frame(this.allocator, TunnelFrames.REQUEST, id, headBytes, 0, headBytes.length));
+				for (int offset = 0; offset < payload.length; offset += TunnelFrames.CHUNK) {
+					send(TunnelFrames.frame(this.allocator, TunnelFrames.DATA, id, payload, offset,
+							Math.min(TunnelFrames.CHUNK, payload.length - offset)));
+				}
+				send(TunnelFrames.frame(this.allocator, TunnelFrames.END, id));
 				return opened;
 			}
-			send(TunnelFrames.frame(this.allocator, TunnelFrames.REQUEST, id, headBytes, 0, headBytes.length));
-			for (int offset = 0; offset < payload.length; offset += TunnelFrames.CHUNK) {
-				send(TunnelFrames.frame(this.allocator, TunnelFrames.DATA, id, payload, offset,
-						Math.min(TunnelFrames.CHUNK, payload.length - offset)));
-			}
-			send(TunnelFrames.frame(this.allocator, TunnelFrames.END, id));
-			return opened;
 		}
+		// Outside the connection's lock: a stream takes its own lock and then, to send, the connection's, never the
+		// other way round.
+		opened.fail(new IOException("participant's tunnel closed"));
+		return opened;
 	}
 
 	void ping() {
@@ -130,6 +143,7 @@ final class TunnelConnection {
 	 * text, a truncated frame or an unknown type closes the tunnel.
 	 */
 	void receive(WebSocketMessage message, Runnable alive) {
+		this.lastHeard = System.nanoTime();
 		switch (message.getType()) {
 			case PONG -> alive.run();
 			case PING -> {
@@ -165,6 +179,11 @@ final class TunnelConnection {
 				// REQUEST, CANCEL, CREDIT are the hub's to send: dropped.
 			}
 		}
+	}
+
+	/** The participant is gone (left, kicked, its room closed): the client must not come back with this token. */
+	void removed(String reason) {
+		close(new CloseStatus(TunnelFrames.CLOSE_REMOVED, reason));
 	}
 
 	/** Replaced by a newer tunnel of the same participant. */
@@ -221,6 +240,17 @@ final class TunnelConnection {
 
 		private volatile boolean ended;
 
+		/** The idle timer failed the body; frames that still come are dropped (guarded by this stream). */
+		private boolean timedOut;
+
+		/** Whether the proxy subscribed to the answer body (then it releases every buffer itself). */
+		private volatile boolean contentSubscribed;
+
+		/** When the last answer frame came, for the idle timer. */
+		private volatile long lastFrame;
+
+		private volatile @Nullable Disposable idleTimer;
+
 		/** Set on the socket's loop when the RESPONSE came; DATA before it is dropped. */
 		private boolean responded;
 
@@ -234,14 +264,40 @@ final class TunnelConnection {
 
 		/**
 		 * The answer body: each buffer is released once the subscriber's {@code onNext} returns, and its bytes are
-		 * granted back to the participant in batches of a quarter window.
+		 * granted back to the participant in batches of a quarter window. No answer frame for {@code idleTimeout}
+		 * fails it with a read timeout (and {@link #finish} then cancels the stream), as the HTTP client's idle
+		 * handler does for a direct participant: one timer per stream that re-arms itself, not one per frame.
 		 */
 		Flux<ByteBuf> content(Duration idleTimeout) {
 			int batch = Math.max(1, TunnelConnection.this.window / 4);
 			return this.body.asFlux()
-				.timeout(idleTimeout, Flux.error(ReadTimeoutException.INSTANCE))
+				.doOnSubscribe((subscription) -> {
+					this.contentSubscribed = true;
+					watchIdle(idleTimeout.toNanos());
+				})
 				.transform(Operators.<ByteBuf, ByteBuf>lift((scannable, actual) -> new Lent(actual, batch)))
 				.doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
+		}
+
+		private void watchIdle(long idleNanos) {
+			this.lastFrame = System.nanoTime();
+			this.idleTimer = Schedulers.parallel().schedule(() -> checkIdle(idleNanos), idleNanos, TimeUnit.NANOSECONDS);
+		}
+
+		private void checkIdle(long idleNanos) {
+			long quiet = System.nanoTime() - this.lastFrame;
+			synchronized (this) {
+				if (this.ended || this.timedOut) {
+					return;
+				}
+				if (quiet >= idleNanos) {
+					this.timedOut = true;
+					this.body.tryEmitError(ReadTimeoutException.INSTANCE);
+					return;
+				}
+				this.idleTimer = Schedulers.parallel()
+					.schedule(() -> checkIdle(idleNanos), idleNanos - quiet, TimeUnit.NANOSECONDS);
+			}
 		}
 
 		private void granted(int size, int batch) {
@@ -327,29 +383,40 @@ final class TunnelConnection {
 				chunk.release();
 				return;
 			}
+			this.lastFrame = System.nanoTime();
 			if (this.allowed.addAndGet(-chunk.readableBytes()) < 0) {
 				chunk.release();
 				send(TunnelFrames.frame(TunnelConnection.this.allocator, TunnelFrames.CANCEL, this.id));
 				fail(new IOException("participant overran its stream window"));
 				return;
 			}
-			if (this.body.tryEmitNext(chunk).isFailure()) {
+			boolean delivered;
+			synchronized (this) {
+				delivered = !this.timedOut && this.body.tryEmitNext(chunk).isSuccess();
+			}
+			if (!delivered) {
 				chunk.release();
 			}
 		}
 
 		void end() {
-			this.ended = true;
 			TunnelConnection.this.streams.remove(this.id);
-			this.body.tryEmitComplete();
-			this.head.tryEmitError(new IOException("participant ended the stream without an answer"));
+			synchronized (this) {
+				this.ended = true;
+				this.body.tryEmitComplete();
+			}
+			if (!this.responded) {
+				this.head.tryEmitError(new IOException("participant ended the stream without an answer"));
+			}
 		}
 
 		void fail(Throwable failure) {
-			this.ended = true;
 			TunnelConnection.this.streams.remove(this.id);
 			this.head.tryEmitError(failure);
-			this.body.tryEmitError(failure);
+			synchronized (this) {
+				this.ended = true;
+				this.body.tryEmitError(failure);
+			}
 		}
 
 		/**
@@ -358,13 +425,27 @@ final class TunnelConnection {
 		 */
 		void finish() {
 			TunnelConnection.this.streams.remove(this.id);
-			if (!this.ended) {
-				this.ended = true;
-				send(TunnelFrames.frame(TunnelConnection.this.allocator, TunnelFrames.CANCEL, this.id));
-				this.body.tryEmitError(new IOException("cancelled"));
+			Disposable timer = this.idleTimer;
+			if (timer != null) {
+				timer.dispose();
 			}
-			this.body.asFlux().subscribe(ReferenceCountUtil::safeRelease, (ex) -> {
-			});
+			boolean cancel;
+			synchronized (this) {
+				cancel = !this.ended;
+				if (cancel) {
+					this.ended = true;
+					this.body.tryEmitError(new IOException("cancelled"));
+				}
+			}
+			if (cancel) {
+				send(TunnelFrames.frame(TunnelConnection.this.allocator, TunnelFrames.CANCEL, this.id));
+			}
+			if (!this.contentSubscribed) {
+				// Nobody read the answer: release what it buffered. (Only then: a second subscriber of the unicast
+				// sink would cost an exception with its stack trace on every request.)
+				this.body.asFlux().subscribe(ReferenceCountUtil::safeRelease, (ex) -> {
+				});
+			}
 		}
 
 	}

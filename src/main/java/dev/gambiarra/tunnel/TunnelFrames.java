@@ -31,6 +31,12 @@ public final class TunnelFrames {
 	/** The most body bytes one DATA frame carries. */
 	public static final int CHUNK = 64 * 1024;
 
+	/**
+	 * The close code of a tunnel whose participant is gone (it left, was kicked, or its room closed): the client
+	 * must not reconnect with this token (docs/tunnel-protocol.md).
+	 */
+	public static final int CLOSE_REMOVED = 4000;
+
 	/** A stream's answer window when neither side configured one (docs/tunnel-protocol.md). */
 	public static final int DEFAULT_WINDOW = 256 * 1024;
 

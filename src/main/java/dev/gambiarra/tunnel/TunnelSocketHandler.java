@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.http.server.WebsocketServerSpec;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,6 +23,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebHandler;
 import org.springframework.web.util.UriUtils;
 
+import dev.gambiarra.rooms.FailedAttempts;
 import dev.gambiarra.rooms.Room;
 import dev.gambiarra.rooms.RoomAccess;
 import dev.gambiarra.rooms.RoomService;
@@ -46,14 +48,22 @@ final class TunnelSocketHandler implements WebHandler {
 
 	private final Duration pingInterval;
 
+	/** Silence (no pong, no frame) after which the hub closes a tunnel as half-open. */
+	private final long silenceLimitNanos;
+
+	private final FailedAttempts failures;
+
 	private final WebSocketService upgrades;
 
-	TunnelSocketHandler(RoomService rooms, Tunnels tunnels, JsonMapper json, TunnelProperties properties) {
+	TunnelSocketHandler(RoomService rooms, Tunnels tunnels, JsonMapper json, TunnelProperties properties,
+			FailedAttempts failures) {
 		this.rooms = rooms;
 		this.tunnels = tunnels;
 		this.json = json;
+		this.failures = failures;
 		this.window = (int) properties.streamWindow().toBytes();
 		this.pingInterval = properties.pingInterval();
+		this.silenceLimitNanos = properties.pingInterval().toNanos() * Math.max(1, properties.missedPings());
 		int maxFrame = (int) properties.maxFrameSize().toBytes();
 		this.upgrades = new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
 				() -> WebsocketServerSpec.builder().maxFramePayloadLength(maxFrame)));
@@ -66,9 +76,18 @@ final class TunnelSocketHandler implements WebHandler {
 		String code = UriUtils.decode(segments[2], StandardCharsets.UTF_8);
 		String participantId = UriUtils.decode(segments[4], StandardCharsets.UTF_8);
 		String token = RoomAccess.bearer(exchange.getRequest());
-		return this.rooms.resolve(code)
+		return Mono.defer(() -> {
+			// A token guesser is throttled like a password guesser: 429 once over the limit, before any lookup.
+			if (token != null) {
+				this.failures.check(exchange.getRequest());
+			}
+			return this.rooms.resolve(code);
+		})
 			.flatMap((room) -> this.rooms.resolveParticipant(room, participantId).flatMap((participant) -> {
 				if (!RoomService.isParticipantToken(participant, token)) {
+					if (token != null) {
+						this.failures.recordFailure(exchange.getRequest());
+					}
 					return Mono.error(new HubException(HttpStatus.UNAUTHORIZED, "Invalid participant token",
 							"invalid_participant_token"));
 				}
@@ -88,10 +107,24 @@ final class TunnelSocketHandler implements WebHandler {
 		Runnable alive = () -> this.rooms.heartbeat(room, participantId)
 			.subscribe(null, (gone) -> connection.close(CloseStatus.NORMAL.withReason("participant left")));
 		alive.run();
-		Disposable pings = Flux.interval(this.pingInterval).subscribe((tick) -> connection.ping());
+		// A half-open tunnel (the participant's machine or network vanished without a close) answers no ping: after
+		// missed-pings intervals of silence the hub closes it itself and stops waiting for its input.
+		Sinks.Empty<Void> silent = Sinks.empty();
+		Disposable pings = Flux.interval(this.pingInterval).subscribe((tick) -> {
+			if (connection.silentNanos() >= this.silenceLimitNanos) {
+				logger.info("Tunnel of participant {} in room {} silent for {} ping intervals: closing it", participantId,
+						room.code(), this.silenceLimitNanos / this.pingInterval.toNanos());
+				connection.close(CloseStatus.GOING_AWAY.withReason("no pong"));
+				silent.tryEmitEmpty();
+			}
+			else {
+				connection.ping();
+			}
+		});
 		Mono<Void> output = socket.send(connection.outbound())
 			.then(Mono.defer(() -> socket.close(connection.closeStatus())));
 		Mono<Void> input = socket.receive()
+			.takeUntilOther(silent.asMono())
 			.doOnNext((message) -> connection.receive(message, alive))
 			.then()
 			.onErrorResume((ex) -> {

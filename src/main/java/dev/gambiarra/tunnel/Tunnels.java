@@ -2,7 +2,9 @@ package dev.gambiarra.tunnel;
 
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
@@ -10,12 +12,17 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import dev.gambiarra.events.EventBus;
+import dev.gambiarra.events.HubEvent;
+import dev.gambiarra.rooms.RoomService;
 import dev.gambiarra.web.Ids;
 
 /**
@@ -24,9 +31,13 @@ import dev.gambiarra.web.Ids;
  * opens a connection.
  */
 @Component
-public class Tunnels {
+public class Tunnels implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(Tunnels.class);
+
+	/** Events after which a participant's tunnel has nobody to serve: closed at once, for good. */
+	private static final Set<String> GONE = Set.of("participant:left", "participant:kicked", "room:closed");
+
 
 	private final Map<String, TunnelConnection> open = new ConcurrentHashMap<>();
 
@@ -35,8 +46,65 @@ public class Tunnels {
 
 	private final TunnelOwners owners;
 
-	public Tunnels(TunnelOwners owners) {
+	private final EventBus events;
+
+	private final RoomService rooms;
+
+	private volatile @Nullable Disposable watch;
+
+	public Tunnels(TunnelOwners owners, EventBus events, RoomService rooms) {
 		this.owners = owners;
+		this.events = events;
+		this.rooms = rooms;
+	}
+
+	/**
+	 * Watches for participants that leave or are kicked and rooms that close (on any hub, with a shared store), and
+	 * closes their tunnels at once with {@link TunnelFrames#CLOSE_REMOVED}, so the participant's {@code join}
+	 * stops instead of reconnecting (and nothing waits for the next ping to find out).
+	 */
+	@Override
+	public void start() {
+		this.watch = this.events.all()
+			.filter((event) -> event.room() != null && GONE.contains(event.type()))
+			.retry()
+			.subscribe(this::gone, (ex) -> logger.warn("Stopped watching for participants that left: {}", ex.toString()));
+	}
+
+	@Override
+	public void stop() {
+		Disposable current = this.watch;
+		if (current != null) {
+			current.dispose();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		Disposable current = this.watch;
+		return current != null && !current.isDisposed();
+	}
+
+	private void gone(HubEvent event) {
+		String code = event.room().toUpperCase(Locale.ROOT);
+		if ("room:closed".equals(event.type())) {
+			String prefix = code + '/';
+			this.open.forEach((key, connection) -> {
+				if (key.startsWith(prefix)) {
+					connection.removed("room closed");
+				}
+			});
+			return;
+		}
+		if (!(event.data() instanceof Map<?, ?> data) || !(data.get("participantId") instanceof String id)) {
+			return;
+		}
+		TunnelConnection connection = this.open.get(key(code, id));
+		// Unless it joined again meanwhile (same id, its token): then the open tunnel is the new registration's.
+		boolean stillThere = this.rooms.find(code).map((room) -> room.participant(id) != null).orElse(false);
+		if (connection != null && !stillThere) {
+			connection.removed("participant:kicked".equals(event.type()) ? "participant kicked" : "participant left");
+		}
 	}
 
 	/** What the proxy does with the participant's answer: its status, two headers and the body as it arrives. */
@@ -118,7 +186,7 @@ public class Tunnels {
 	}
 
 	private static String key(String roomCode, String participantId) {
-		return roomCode.toUpperCase(java.util.Locale.ROOT) + '/' + participantId;
+		return roomCode.toUpperCase(Locale.ROOT) + '/' + participantId;
 	}
 
 }

@@ -220,6 +220,90 @@ class ClientCommandsTest {
 	}
 
 	@Test
+	void joinWithTunnelSendsItsApiKeyToTheLocalServerOnlyAndNeverToTheHub() throws Exception {
+		List<String> authorizations = new CopyOnWriteArrayList<>();
+		DisposableServer keyed = HttpServer.create().host("127.0.0.1").port(0).route((routes) -> routes
+			.get("/api/tags", (request, response) -> response.status(404).send())
+			.get("/v1/models", (request, response) -> {
+				authorizations.add(String.valueOf(request.requestHeaders().get("Authorization")));
+				return "Bearer local-secret".equals(request.requestHeaders().get("Authorization"))
+						? response.header("Content-Type", "application/json")
+							.sendString(reactor.core.publisher.Mono.just("{\"data\":[{\"id\":\"keyed-model\"}]}"))
+						: response.status(401).send();
+			})
+			.post("/v1/chat/completions", (request, response) -> {
+				authorizations.add(String.valueOf(request.requestHeaders().get("Authorization")));
+				return request.receive().then(response.header("Content-Type", "application/json")
+					.sendString(reactor.core.publisher.Mono.just(
+							"{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"keyed\"}}]}"))
+					.then());
+			}))
+			.bindNow();
+		try {
+			CreatedRoom created = this.rooms.create("Keyed", null).block(Duration.ofSeconds(10));
+			Room room = this.rooms.require(created.room().code());
+			Commands commands = commands();
+			AtomicReference<Throwable> failure = new AtomicReference<>();
+			Thread join = new Thread(() -> {
+				try {
+					commands.joinTunnelWithKey(room.code(), null, "http://127.0.0.1:" + keyed.port(), "p-keyed",
+							"local-secret", hub(), context(this.output));
+				}
+				catch (Throwable ex) {
+					failure.set(ex);
+				}
+			});
+			join.start();
+			await().atMost(Duration.ofSeconds(10)).until(() -> commands.session() != null
+					&& commands.session().tunnelling() && this.output.toString().contains("Tunnel open"));
+			HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(hub()
+					+ "/rooms/" + room.code() + "/v1/chat/completions"))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"p-keyed\",\"messages\":[]}"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(answer.statusCode()).isEqualTo(200);
+			assertThat(answer.body()).contains("keyed");
+			// The model list (at join) and the relayed request both carried the key; the hub never got it.
+			assertThat(authorizations).hasSize(2).allMatch("Bearer local-secret"::equals);
+			assertThat(room.participant("p-keyed").apiKey()).isNull();
+			assertThat(this.output.toString()).doesNotContain("local-secret");
+			commands.session().stop(Duration.ofSeconds(5));
+			join.join(10_000);
+			assertThat(failure.get()).isNull();
+		}
+		finally {
+			keyed.disposeNow();
+		}
+	}
+
+	@Test
+	void aKickedTunnelJoinStopsInsteadOfReconnecting() throws Exception {
+		this.llm = TestLlmServer.start(TestLlmOptions.defaults().withModels(List.of("llama3:latest")));
+		CreatedRoom created = this.rooms.create("Kick", null).block(Duration.ofSeconds(10));
+		Room room = this.rooms.require(created.room().code());
+		Commands commands = commands();
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		Thread join = new Thread(() -> {
+			try {
+				commands.joinTunnel(room.code(), "llama3", this.llm.baseUrl(), "nat", "p-kicked", hub(),
+						context(this.output));
+			}
+			catch (Throwable ex) {
+				failure.set(ex);
+			}
+		});
+		join.start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> commands.session() != null && commands.session().tunnelling()
+				&& this.output.toString().contains("Tunnel open"));
+		this.rooms.kick(room, "p-kicked").block(Duration.ofSeconds(5));
+		join.join(10_000);
+		assertThat(join.isAlive()).isFalse();
+		assertThat(failure.get()).isInstanceOf(CliException.class)
+			.hasMessage("Removed from room " + room.code() + " by its host");
+		assertThat(this.output.toString()).contains("participant kicked").doesNotContain("reconnecting");
+	}
+
+	@Test
 	void joinRefusesUnknownModelsUnreachableEndpointsAndMissingRooms() {
 		this.llm = TestLlmServer.start(TestLlmOptions.defaults().withModels(List.of("a", "b")));
 		assertThatThrownBy(() -> commands().join("DEMO42", "zzz", this.llm.baseUrl(), "t", null, true, null, hub(),

@@ -59,12 +59,17 @@ final class Commands {
 	void join(String code, @Nullable String model, String endpoint, @Nullable String nickname,
 			@Nullable String password, boolean noSpecs, @Nullable String id, @Nullable String hub,
 			CommandContext context) {
-		this.join.join(code, model, endpoint, nickname, password, noSpecs, id, false, hub, context);
+		this.join.join(code, model, endpoint, nickname, password, noSpecs, id, false, null, hub, context);
 	}
 
 	void joinTunnel(String code, @Nullable String model, String endpoint, @Nullable String nickname, @Nullable String id,
 			@Nullable String hub, CommandContext context) {
-		this.join.join(code, model, endpoint, nickname, null, true, id, true, hub, context);
+		this.join.join(code, model, endpoint, nickname, null, true, id, true, null, hub, context);
+	}
+
+	void joinTunnelWithKey(String code, @Nullable String model, String endpoint, @Nullable String id, String apiKey,
+			@Nullable String hub, CommandContext context) {
+		this.join.join(code, model, endpoint, "nat", null, true, id, true, apiKey, hub, context);
 	}
 
 	void chat(String code, String prompt, String model, @Nullable String system, @Nullable String password,

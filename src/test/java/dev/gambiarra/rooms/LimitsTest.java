@@ -158,6 +158,31 @@ class LimitsTest {
 	}
 
 	@Test
+	void wrongTunnelTokensAreThrottledLikeWrongPasswords() {
+		HubClient.CreatedRoom room = room(Map.of("name", "tunnel"));
+		String code = room.code();
+		String token = this.hub.join(code, Map.of("id", "nat", "nickname", "n", "model", "m", "tunnel", true));
+		for (int i = 0; i < 3; i++) {
+			this.client.get().uri("/rooms/{code}/participants/nat/tunnel", code)
+				.header("Authorization", "Bearer wrong-" + i)
+				.exchange()
+				.expectStatus().isUnauthorized()
+				.expectBody().json("{\"error\":\"Invalid participant token\"}");
+		}
+		// Over the limit: even the right token waits, as after wrong room passwords.
+		this.client.get().uri("/rooms/{code}/participants/nat/tunnel", code)
+			.header("Authorization", "Bearer " + token)
+			.exchange()
+			.expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS)
+			.expectHeader().exists("Retry-After")
+			.expectBody().jsonPath("$.error").isEqualTo("Too many failed attempts, try again later");
+		// The count is the address's, shared with the room routes: the host's own secret waits too.
+		this.client.delete().uri("/rooms/{code}", code).header("Authorization", "Bearer " + room.hostId())
+			.exchange()
+			.expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS).expectBody().returnResult();
+	}
+
+	@Test
 	void guessingHostSecretsIsThrottledToo() {
 		HubClient.CreatedRoom room = room(Map.of("name", "owned"));
 		for (int i = 0; i < 3; i++) {

@@ -24,6 +24,8 @@ public final class TcpRelay implements AutoCloseable {
 
 	private volatile ServerSocket server;
 
+	private volatile boolean frozen;
+
 	private TcpRelay(int target) throws IOException {
 		this.target = target;
 		this.server = bind(0);
@@ -46,6 +48,19 @@ public final class TcpRelay implements AutoCloseable {
 			socket.close();
 		}
 		this.sockets.clear();
+	}
+
+	/**
+	 * Silently drops every byte from now on, both ways, and keeps the connections open: a half-open link, as when
+	 * a laptop sleeps or a NAT forgets the connection (neither end sees a close).
+	 */
+	public void freeze() {
+		this.frozen = true;
+	}
+
+	/** Connections (both sides counted) the relay holds open now. */
+	public int openSockets() {
+		return this.sockets.size();
 	}
 
 	/** Listens on the same port again. */
@@ -85,8 +100,10 @@ public final class TcpRelay implements AutoCloseable {
 				byte[] buffer = new byte[8192];
 				int read;
 				while ((read = in.read(buffer)) >= 0) {
-					out.write(buffer, 0, read);
-					out.flush();
+					if (!this.frozen) {
+						out.write(buffer, 0, read);
+						out.flush();
+					}
 				}
 			}
 			catch (IOException ex) {

@@ -331,6 +331,60 @@ class TunnelTest {
 	}
 
 	@Test
+	void aKickedParticipantLosesItsTunnelAtOnceAndItsClientDoesNotReconnect() {
+		Joined joined = joinTunnel("kicked", 4);
+		AtomicInteger refusals = new AtomicInteger();
+		this.running.add(tunnelClient(joined, this.port).run(this.log::add, refusals::incrementAndGet));
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.tunnels.isConnected(joined.code(), joined.id()));
+		long kickedAt = System.nanoTime();
+		this.rooms.kick(this.rooms.require(joined.code()), joined.id()).block(Duration.ofSeconds(5));
+		// Closed by the hub right away (the next ping is 10 s off), with the code that tells the client to stop.
+		await().atMost(Duration.ofSeconds(3)).until(() -> refusals.get() == 1);
+		assertThat(Duration.ofNanos(System.nanoTime() - kickedAt)).isLessThan(Duration.ofSeconds(3));
+		assertThat(this.tunnels.isConnected(joined.code(), joined.id())).isFalse();
+		assertThat(this.log).anyMatch((line) -> line.contains("participant kicked"))
+			.noneMatch((line) -> line.contains("reconnecting"));
+	}
+
+	@Test
+	void aParticipantThatLeavesLosesItsTunnelAtOnce() {
+		Joined joined = joinTunnel("leaves", 4);
+		AtomicInteger refusals = new AtomicInteger();
+		this.running.add(tunnelClient(joined, this.port).run(this.log::add, refusals::incrementAndGet));
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.tunnels.isConnected(joined.code(), joined.id()));
+		this.client.delete()
+			.uri("/rooms/{code}/leave/{id}", joined.code(), joined.id())
+			.header("Authorization", "Bearer " + joined.token())
+			.exchange()
+			.expectStatus()
+			.isOk();
+		await().atMost(Duration.ofSeconds(3)).until(() -> refusals.get() == 1);
+		assertThat(this.tunnels.isConnected(joined.code(), joined.id())).isFalse();
+		assertThat(this.log).anyMatch((line) -> line.contains("participant left"))
+			.noneMatch((line) -> line.contains("reconnecting"));
+	}
+
+	@Test
+	void closingTheRoomClosesItsTunnels() {
+		HubClient.CreatedRoom room = this.hub.createRoom("closing");
+		String token = this.hub.join(room.code(), Map.of("id", "nat-1", "nickname", "behind-nat", "model", "llama3",
+				"tunnel", true));
+		Joined joined = new Joined(room.code(), "nat-1", token);
+		AtomicInteger refusals = new AtomicInteger();
+		this.running.add(tunnelClient(joined, this.port).run(this.log::add, refusals::incrementAndGet));
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.tunnels.isConnected(joined.code(), joined.id()));
+		this.client.delete()
+			.uri("/rooms/{code}", room.code())
+			.header("Authorization", "Bearer " + room.hostId())
+			.exchange()
+			.expectStatus()
+			.is2xxSuccessful();
+		await().atMost(Duration.ofSeconds(3)).until(() -> refusals.get() == 1);
+		assertThat(this.log).anyMatch((line) -> line.contains("room closed"))
+			.noneMatch((line) -> line.contains("reconnecting"));
+	}
+
+	@Test
 	void anIdThatNeedsEncodingInThePathStillOpensItsTunnel() {
 		String code = this.hub.createRoom("encoded").code();
 		String token = this.hub.join(code, Map.of("id", "ana's box/1", "nickname", "ana", "model", "llama3",

@@ -1,4 +1,4 @@
-package dev.gambiarra.proxy;
+package dev.gambiarra.outbound;
 
 import java.nio.charset.StandardCharsets;
 

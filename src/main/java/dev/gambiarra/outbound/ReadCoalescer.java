@@ -1,4 +1,4 @@
-package dev.gambiarra.proxy;
+package dev.gambiarra.outbound;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,12 +15,15 @@ import io.netty.handler.codec.http.LastHttpContent;
  * one per chunk, each of which cost a trip through the relay's operators, a response write and a chunk frame. A
  * participant streaming faster than the hub reads (64 small SSE events per read is usual) is where that counts.
  *
+ * <p>{@code join --tunnel} adds it to its connections to the local server too, so one read of the local answer
+ * becomes one {@code DATA} frame (docs/tunnel-protocol.md).
+ *
  * <p>Per connection, added for one answer and removed with it (Reactor Netty removes handlers added to a pooled
  * connection when the exchange ends); memory is bounded by {@code maxBytes} plus one chunk.
  */
-final class ReadCoalescer extends ChannelInboundHandlerAdapter {
+public final class ReadCoalescer extends ChannelInboundHandlerAdapter {
 
-	static final String NAME = "gambiarra-coalesce";
+	public static final String NAME = "gambiarra-coalesce";
 
 	private final int maxBytes;
 
@@ -29,7 +32,7 @@ final class ReadCoalescer extends ChannelInboundHandlerAdapter {
 
 	private boolean copied;
 
-	ReadCoalescer(int maxBytes) {
+	public ReadCoalescer(int maxBytes) {
 		this.maxBytes = maxBytes;
 	}
 
