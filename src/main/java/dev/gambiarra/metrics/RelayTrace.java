@@ -101,12 +101,13 @@ public final class RelayTrace {
 	}
 
 	/**
-	 * The relay ended without an error. When the upstream's answer did not end ({@link #bodyComplete} not called),
-	 * the client went away and the server just stopped writing: that is a cancellation, not a success.
+	 * The relay ended without an error. When the client does not have the whole answer (neither the upstream's end
+	 * of it nor every byte of a declared length went through), the client went away and the server just stopped
+	 * writing: that is a cancellation, not a success.
 	 */
 	public void complete() {
 		int code = this.status;
-		if (!this.bodyComplete) {
+		if (!hadWholeBody()) {
 			finish(Outcome.CANCELLED, code, null);
 			return;
 		}
@@ -124,13 +125,20 @@ public final class RelayTrace {
 	 * the answer has reached the relay.
 	 */
 	public void cancelled() {
-		long declared = this.declaredLength;
-		if (declared >= 0 && this.relayedBytes >= declared) {
-			this.bodyComplete = true;
+		if (hadWholeBody()) {
 			complete();
 			return;
 		}
 		finish(Outcome.CANCELLED, this.status, null);
+	}
+
+	/**
+	 * Whether the client has the whole answer: the upstream's end of it went through, or every byte of its declared
+	 * length did (the server completes a response once its length is written, and the client may close then).
+	 */
+	private boolean hadWholeBody() {
+		long declared = this.declaredLength;
+		return this.bodyComplete || (declared >= 0 && this.relayedBytes >= declared);
 	}
 
 	private void finish(Outcome outcome, int statusCode, @Nullable String reason) {
