@@ -446,7 +446,7 @@ try {
 	console.log(`outside benchmark (${mode}): node ${process.version}, undici keep-alive client, ${CHUNKS} chunks per stream, one write each; ${settings.rounds} x ${settings.roundMs / 1000} s each way after ${settings.warmupMs / 1000} s warm-up`);
 	// The mock upstream and this load generator run on V8, which has a cold JIT of its own: warm both up DIRECT
 	// before the first hub starts, so the hub's first requests (measured right after its start) are the only cold
-	// part. Without this the first set-up's cold run read ×2.8-3.2 and the second's ×1.9-2.1 for the same jar.
+	// part of that measure, for the first set-up as for the next ones.
 	for (const scenario of [{ stream: false, c: 1 }, { stream: true, c: 1 }, { stream: true, c: 64 }, { stream: false, c: 256 }]) {
 		await drive(direct, scenario, { durationMs: quick ? 1_500 : 3_000 });
 	}
