@@ -124,6 +124,20 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 	}
 
 	/**
+	 * Puts a request that must wait at the tail of its room's queue, or fails it when the queue is full. Called under
+	 * the room's lock.
+	 */
+	private Choice queueOrRefuse(RoomLoad load, Waiter waiter, Choice waits) {
+		if (load.queue.size() >= this.properties.queueCapacity()) {
+			return Choice.failed(unavailable("Too many requests waiting for this room, try again later",
+					this.properties.retryAfter().toMillis()));
+		}
+		load.queue.addLast(waiter);
+		waiter.enqueued = true;
+		return waits;
+	}
+
+	/**
 	 * A lease on the best participant of the selection, not one of {@code excluded}: at once when one has room,
 	 * after waiting in the queue otherwise. Fails with 404 when nothing matches any more, 503 (with
 	 * {@code Retry-After}) when every match has an open circuit, the queue is full or the wait times out. Cancelling
@@ -138,14 +152,7 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 			synchronized (load) {
 				choice = choose(load, waiter);
 				if (choice.waits()) {
-					if (load.queue.size() >= this.properties.queueCapacity()) {
-						choice = Choice.failed(unavailable("Too many requests waiting for this room, try again later",
-								this.properties.retryAfter().toMillis()));
-					}
-					else {
-						load.queue.addLast(waiter);
-						waiter.enqueued = true;
-					}
+					choice = queueOrRefuse(load, waiter, choice);
 				}
 			}
 			if (choice.waits()) {
@@ -376,15 +383,8 @@ public class LoadBalancer implements SmartLifecycle, QueueDepth {
 			if (choice == null && waiting && !waiter.enqueued) {
 				choice = choose(load, waiter);
 				if (choice.waits()) {
-					if (load.queue.size() >= this.properties.queueCapacity()) {
-						choice = Choice.failed(unavailable("Too many requests waiting for this room, try again later",
-								this.properties.retryAfter().toMillis()));
-					}
-					else {
-						load.queue.addLast(waiter);
-						waiter.enqueued = true;
-						queuedNow = true;
-					}
+					choice = queueOrRefuse(load, waiter, choice);
+					queuedNow = waiter.enqueued;
 				}
 			}
 			drain(load, wakeUps);
