@@ -3,27 +3,18 @@ package dev.gambiarra.proxy;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.UriUtils;
 
-import dev.gambiarra.outbound.ReadCoalescer;
 import dev.gambiarra.tunnel.TunnelOwners;
-import dev.gambiarra.web.RequestIds;
 
 /**
  * Sends a request for a tunnel participant whose tunnel is open on another hub of the club to that hub's internal
@@ -47,11 +38,6 @@ class HubRelayClient implements DisposableBean {
 
 	static final String PATH = "/internal/tunnels/";
 
-	private static final String ACCEPT_STREAM = MediaType.TEXT_EVENT_STREAM_VALUE + ", "
-			+ MediaType.APPLICATION_JSON_VALUE;
-
-	private static final int COALESCE_MAX_BYTES = 64 * 1024;
-
 	private static final int MAX_REASON = 512;
 
 	private final TunnelOwners owners;
@@ -62,19 +48,8 @@ class HubRelayClient implements DisposableBean {
 
 	HubRelayClient(ProxyProperties properties, TunnelOwners owners) {
 		this.owners = owners;
-		this.pool = ConnectionProvider.builder("gambiarra-hubs")
-			.maxConnections(properties.maxConnections())
-			.pendingAcquireMaxCount(-1)
-			.pendingAcquireTimeout(properties.connectTimeout().plusSeconds(5))
-			.maxIdleTime(properties.maxIdleTime())
-			.build();
-		long idleMillis = properties.idleTimeout().toMillis();
-		this.client = HttpClient.create(this.pool)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
-			.responseTimeout(properties.firstByteTimeout())
-			.doOnResponse((response, connection) -> connection
-				.addHandlerLast("gambiarra-idle", new ReadTimeoutHandler(idleMillis, TimeUnit.MILLISECONDS))
-				.addHandlerLast(ReadCoalescer.NAME, new ReadCoalescer(COALESCE_MAX_BYTES)));
+		this.pool = UpstreamClient.pool("gambiarra-hubs", properties.maxConnections(), properties);
+		this.client = UpstreamClient.timed(HttpClient.create(this.pool), properties);
 	}
 
 	/** The owner hub's relay of one request over the participant's tunnel, its answer handed to {@code answer}. */
@@ -88,17 +63,13 @@ class HubRelayClient implements DisposableBean {
 				+ UriUtils.encodePathSegment(participantId, StandardCharsets.UTF_8) + "/v1/" + operation + "?stream="
 				+ stream;
 		return this.client.post().uri(uri).send((request, outbound) -> {
-			request.header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE);
-			request.header(HttpHeaders.ACCEPT, stream ? ACCEPT_STREAM : MediaType.APPLICATION_JSON_VALUE);
-			request.header(RequestIds.HEADER, requestId);
+			UpstreamClient.relayHeaders(requestId, stream, request::header);
 			request.header(SECRET_HEADER, secret);
-			request.header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(payload.length));
-			return outbound.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(payload)));
+			return UpstreamClient.sendPayload(request, outbound, payload);
 		}).response((response, content) -> {
 			int status = response.status().code();
 			if (response.responseHeaders().contains(ANSWER_HEADER)) {
-				return answer.answer(status, response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE),
-						response.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH), content);
+				return answer.answer(response, content);
 			}
 			String kind = response.responseHeaders().get(FAILURE_HEADER);
 			return content.aggregate()

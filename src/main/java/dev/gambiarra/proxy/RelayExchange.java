@@ -8,7 +8,6 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
-import dev.gambiarra.rooms.FailedAttempts;
 import dev.gambiarra.rooms.RoomAccess;
 
 /**
@@ -36,10 +35,8 @@ final class RelayExchange {
 	/** What the client presents to enter the room. */
 	RoomAccess.Caller caller() {
 		HttpHeaders headers = this.request.requestHeaders();
-		String bearer = RoomAccess.bearerOf(headers.get(HttpHeaderNames.AUTHORIZATION));
-		String password = headers.get(RoomAccess.PASSWORD_HEADER);
-		return new RoomAccess.Caller((password != null) ? password : bearer, bearer,
-				FailedAttempts.clientOf(this.request.remoteAddress()));
+		return RoomAccess.caller(headers.get(RoomAccess.PASSWORD_HEADER), headers.get(HttpHeaderNames.AUTHORIZATION),
+				this.request.remoteAddress());
 	}
 
 	/** The declared {@code Content-Length}, or -1. */

@@ -1,9 +1,12 @@
 package dev.gambiarra.proxy;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClientResponse;
 
 import dev.gambiarra.rooms.Participant;
 import dev.gambiarra.rooms.Room;
@@ -30,6 +33,13 @@ interface RelayTransport {
 		/** @param content each buffer valid while it is delivered (retain it to keep it), never aggregated */
 		Publisher<Void> answer(int status, @Nullable String contentType, @Nullable String contentLength,
 				ByteBufFlux content);
+
+		/** An HTTP answer: its status, content type and length, and its body as the connection reads it. */
+		default Publisher<Void> answer(HttpClientResponse response, ByteBufFlux content) {
+			HttpHeaders headers = response.responseHeaders();
+			return answer(response.status().code(), headers.get(HttpHeaderNames.CONTENT_TYPE),
+					headers.get(HttpHeaderNames.CONTENT_LENGTH), content);
+		}
 
 	}
 

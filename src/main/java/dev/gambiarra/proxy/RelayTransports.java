@@ -1,6 +1,5 @@
 package dev.gambiarra.proxy;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
 import reactor.core.publisher.Mono;
 
 import org.springframework.stereotype.Component;
@@ -51,11 +50,7 @@ class RelayTransports implements RelayTransport {
 			return this.tunnels.relay(room.code(), participant.id(), operation, requestId, stream, payload,
 					this.properties.firstByteTimeout(), this.properties.idleTimeout(), answer::answer);
 		}
-		return this.upstream.relay(participant, operation, requestId, stream, payload)
-			.response((response, content) -> answer.answer(response.status().code(),
-					response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE),
-					response.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH), content))
-			.then();
+		return this.upstream.relay(participant, operation, requestId, stream, payload).response(answer::answer).then();
 	}
 
 }

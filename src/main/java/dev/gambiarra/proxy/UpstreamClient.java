@@ -12,7 +12,9 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import reactor.core.publisher.Mono;
+import reactor.netty.NettyOutbound;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
@@ -69,20 +71,32 @@ class UpstreamClient implements DisposableBean {
 	}
 
 	private Pooled pooled(String name, int maxConnections) {
-		ConnectionProvider pool = ConnectionProvider.builder(name)
+		ConnectionProvider pool = pool(name, maxConnections, this.properties);
+		return new Pooled(pool, timed(this.endpoints.guard(HttpClient.create(pool)), this.properties));
+	}
+
+	/** A connection pool sized and timed by {@code gambiarra.proxy.*}. */
+	static ConnectionProvider pool(String name, int maxConnections, ProxyProperties properties) {
+		return ConnectionProvider.builder(name)
 			.maxConnections(maxConnections)
 			.pendingAcquireMaxCount(-1)
-			.pendingAcquireTimeout(this.properties.connectTimeout().plusSeconds(5))
-			.maxIdleTime(this.properties.maxIdleTime())
+			.pendingAcquireTimeout(properties.connectTimeout().plusSeconds(5))
+			.maxIdleTime(properties.maxIdleTime())
 			.build();
-		long idleMillis = this.properties.idleTimeout().toMillis();
-		HttpClient client = this.endpoints.guard(HttpClient.create(pool))
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.properties.connectTimeout().toMillis())
-			.responseTimeout(this.properties.firstByteTimeout())
+	}
+
+	/**
+	 * {@code client} with the three proxy timeouts at the transport (connect, first byte, idle gap between chunks)
+	 * and each read of an answer joined into one buffer: every client that relays an answer (to a participant, to
+	 * another hub) is built so.
+	 */
+	static HttpClient timed(HttpClient client, ProxyProperties properties) {
+		long idleMillis = properties.idleTimeout().toMillis();
+		return client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
+			.responseTimeout(properties.firstByteTimeout())
 			.doOnResponse((response, connection) -> connection
 				.addHandlerLast("gambiarra-idle", new ReadTimeoutHandler(idleMillis, TimeUnit.MILLISECONDS))
 				.addHandlerLast(ReadCoalescer.NAME, new ReadCoalescer(COALESCE_MAX_BYTES)));
-		return new Pooled(pool, client);
 	}
 
 	/**
@@ -123,10 +137,15 @@ class UpstreamClient implements DisposableBean {
 			byte[] payload) {
 		return relayClient().post().uri(uri(participant, operation)).send((request, outbound) -> {
 			hubHeaders(participant, requestId, stream, request::header);
-			request.header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(payload.length));
-			// A new wrapper per subscription: the client may send again on a fresh connection.
-			return outbound.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(payload)));
+			return sendPayload(request, outbound, payload);
 		});
+	}
+
+	/** Sends {@code payload} as it is, with its {@code Content-Length}: no encoder, no copy. */
+	static NettyOutbound sendPayload(HttpClientRequest request, NettyOutbound outbound, byte[] payload) {
+		request.header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(payload.length));
+		// A new wrapper per subscription: the client may send again on a fresh connection.
+		return outbound.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(payload)));
 	}
 
 	private static URI uri(Participant participant, String operation) {
@@ -140,12 +159,17 @@ class UpstreamClient implements DisposableBean {
 	 */
 	private static void hubHeaders(Participant participant, String requestId, boolean stream,
 			BiConsumer<String, String> header) {
-		header.accept(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE);
-		header.accept(HttpHeaders.ACCEPT, stream ? ACCEPT_STREAM : MediaType.APPLICATION_JSON_VALUE);
-		header.accept(RequestIds.HEADER, requestId);
+		relayHeaders(requestId, stream, header);
 		if (participant.apiKey() != null) {
 			header.accept(HttpHeaders.AUTHORIZATION, "Bearer " + participant.apiKey());
 		}
+	}
+
+	/** What every relayed POST says of itself: JSON in, SSE or JSON out, the request id. */
+	static void relayHeaders(String requestId, boolean stream, BiConsumer<String, String> header) {
+		header.accept(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE);
+		header.accept(HttpHeaders.ACCEPT, stream ? ACCEPT_STREAM : MediaType.APPLICATION_JSON_VALUE);
+		header.accept(RequestIds.HEADER, requestId);
 	}
 
 	@Override

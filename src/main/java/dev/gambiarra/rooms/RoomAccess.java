@@ -1,5 +1,6 @@
 package dev.gambiarra.rooms;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
@@ -61,7 +62,16 @@ public class RoomAccess implements EventAccess {
 
 	/** What a request presents to enter a room, read from its headers and remote address. */
 	public static Caller caller(ServerHttpRequest request) {
-		return new Caller(roomPassword(request), bearer(request), FailedAttempts.clientOf(request));
+		HttpHeaders headers = request.getHeaders();
+		return caller(headers.getFirst(PASSWORD_HEADER), headers.getFirst(HttpHeaders.AUTHORIZATION),
+				request.getRemoteAddress());
+	}
+
+	/** What a request presents, from its {@code X-Room-Password} and {@code Authorization} headers and its address. */
+	public static Caller caller(@Nullable String passwordHeader, @Nullable String authorization,
+			@Nullable InetSocketAddress remote) {
+		String bearer = bearerOf(authorization);
+		return new Caller((passwordHeader != null) ? passwordHeader : bearer, bearer, FailedAttempts.clientOf(remote));
 	}
 
 	/**
