@@ -1,15 +1,12 @@
 package dev.gambiarra.proxy;
 
-import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeoutException;
 
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.timeout.ReadTimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,7 +132,7 @@ final class HubRelayEndpoint implements WebHandler {
 	/** A failure before the answer: its kind for the sending hub, which fails the request as a local tunnel would. */
 	private static Mono<Void> failed(ServerHttpResponse response, String requestId, String code, String participantId,
 			Throwable ex) {
-		String kind = isConnectFailure(ex) ? "refused" : isTimeout(ex) ? "timeout" : "failed";
+		String kind = ProxyService.isConnectFailure(ex) ? "refused" : ProxyService.isTimeout(ex) ? "timeout" : "failed";
 		logger.debug("{} tunnel relay for participant {} of room {} failed here ({}): {}", requestId, participantId,
 				code, kind, ex.toString());
 		response.setStatusCode((kind.equals("timeout")) ? HttpStatus.GATEWAY_TIMEOUT : HttpStatus.BAD_GATEWAY);
@@ -144,24 +141,6 @@ final class HubRelayEndpoint implements WebHandler {
 		byte[] reason = ProxyService.describe(ex).getBytes(StandardCharsets.UTF_8);
 		response.getHeaders().setContentLength(reason.length);
 		return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(reason)));
-	}
-
-	private static boolean isConnectFailure(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof ConnectException) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static boolean isTimeout(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof ReadTimeoutException || cause instanceof TimeoutException) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	/** The internal route, ahead of the controllers. */

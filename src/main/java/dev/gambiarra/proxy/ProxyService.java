@@ -265,7 +265,7 @@ class ProxyService {
 	}
 
 	/** The connection was never established, so the participant cannot have seen the request. */
-	private static boolean isConnectFailure(Throwable ex) {
+	static boolean isConnectFailure(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
 				return true;
@@ -274,7 +274,8 @@ class ProxyService {
 		return false;
 	}
 
-	private static boolean isTimeout(Throwable ex) {
+	/** A read timeout or a timeout before the answer, anywhere in the cause chain. */
+	static boolean isTimeout(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof ReadTimeoutException || cause instanceof TimeoutException) {
 				return true;
