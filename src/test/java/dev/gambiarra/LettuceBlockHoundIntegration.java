@@ -15,6 +15,10 @@ public class LettuceBlockHoundIntegration implements BlockHoundIntegration {
 	@Override
 	public void applyTo(BlockHound.Builder builder) {
 		builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters");
+		// The exclusive side of the same lock (a reconnect, a flush of queued commands, on Lettuce's own loop): a
+		// report thrown while it waits for the lock would, on JDK 17, leave the lock unusable for every later writer
+		// (see SchedulerBlockHoundIntegration).
+		builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "doExclusive");
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.gambiarra.support;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -61,6 +62,9 @@ public final class Hub implements AutoCloseable {
 					ReactorResourceFactory.class, () -> {
 						ReactorResourceFactory factory = new ReactorResourceFactory();
 						factory.setUseGlobalResources(false);
+						// Its loops stop at once when it closes: the default quiet period (2 s) per hub, for every
+						// hub still open when the test JVM exits, outlasted surefire's 30 s wait for the exit.
+						factory.setShutdownQuietPeriod(Duration.ZERO);
 						return factory;
 					}));
 	}
