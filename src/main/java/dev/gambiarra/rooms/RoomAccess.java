@@ -71,7 +71,7 @@ public class RoomAccess implements EventAccess {
 	public static Caller caller(@Nullable String passwordHeader, @Nullable String authorization,
 			@Nullable InetSocketAddress remote) {
 		String bearer = bearerOf(authorization);
-		return new Caller((passwordHeader != null) ? passwordHeader : bearer, bearer, FailedAttempts.clientOf(remote));
+		return new Caller(presentedPassword(passwordHeader, bearer), bearer, FailedAttempts.clientOf(remote));
 	}
 
 	/**
@@ -178,8 +178,11 @@ public class RoomAccess implements EventAccess {
 
 	/** The room password the caller presents: {@code X-Room-Password}, else the bearer token. */
 	public static @Nullable String roomPassword(ServerHttpRequest request) {
-		String header = request.getHeaders().getFirst(PASSWORD_HEADER);
-		return (header != null) ? header : bearer(request);
+		return presentedPassword(request.getHeaders().getFirst(PASSWORD_HEADER), bearer(request));
+	}
+
+	private static @Nullable String presentedPassword(@Nullable String passwordHeader, @Nullable String bearer) {
+		return (passwordHeader != null) ? passwordHeader : bearer;
 	}
 
 	public static @Nullable String bearer(ServerHttpRequest request) {
