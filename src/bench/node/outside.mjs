@@ -15,12 +15,19 @@
 //   BENCH_WARMUP_MS, BENCH_ROUNDS, BENCH_ROUND_MS  override the mode's warm-up, rounds and round length
 //   BENCH_HUB_ARGS  extra --name=value arguments for the hub (e.g. --logging.level.dev.gambiarra.requests=warn)
 //   BENCH_FLOOR     "off" skips the floor: nginx relaying the same requests in the same rounds, when nginx is
-//                   installed (apt-get install nginx-light); what any reverse proxy costs here
+//                   installed (apt-get install nginx-light); what any reverse proxy costs here. "netty": the JVM
+//                   floor instead, src/bench/java/NettyFloor.java (the barest relay on the jar's own Netty, in the
+//                   same JVM with the first set-up's flags): what any JVM relay costs here; "reactor-netty": the
+//                   same relay on Reactor Netty (the hub's transport without the hub); "reactor-server":
+//                   Reactor Netty's server with the bare Netty client (what Reactor Netty's client and pool cost).
+//                   "hub:CONFIG" (e.g. hub:image): a second hub, set up as CONFIG, in the same rounds as the first
+//                   set-up's: a paired comparison of two set-ups
 //   BENCH_JAVA_OPTS extra JVM flags for the hub, after the set-up's own (e.g. -XX:StartFlightRecording=...)
 // Writes the table to stdout and everything to target/bench/outside.json; exits 1 if any response was wrong.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, openSync } from 'node:fs';
 import net from 'node:net';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool, request as undiciRequest } from 'undici';
@@ -108,7 +115,7 @@ function startUpstream() {
 	});
 }
 
-async function startHub(config) {
+async function startHub(config, logName = `outside-hub-${configs.indexOf(config)}.log`) {
 	const port = await freePort();
 	// "image+--name=value+-Xflag": a set-up with more hub arguments / JVM flags, for A/B runs of one change.
 	const [base, ...more] = config.split('+');
@@ -121,7 +128,6 @@ async function startHub(config) {
 		'--gambiarra.demo.enabled=false', '--gambiarra.console.enabled=false', ...extra];
 	// The hub's stdout goes through a pipe to another process that writes it down, as a container runtime's log
 	// driver or a terminal reads it: each line the hub logs costs what it costs users.
-	const logName = `outside-hub-${configs.indexOf(config)}.log`;
 	const log = openSync(path.join(outDir, logName), 'w');
 	const reader = spawn('cat', [], { stdio: ['pipe', log, log] });
 	const started = performance.now();
@@ -322,17 +328,27 @@ async function runConfig(config, upstreamPort, direct, floor) {
 			const scenario = warm[i % warm.length];
 			await drive(via, scenario, { durationMs: 2_500 });
 			await drive(direct, scenario, { durationMs: 500 });
+			// The JVM floor needs its JIT warm as much as the hub does (nginx does not mind).
+			if (floor && floorPid) await drive(floor, scenario, { durationMs: 1_000 });
 		}
 		for (const scenario of SCENARIOS) {
 			const runs = { DIRECT: [], VIA: [], FLOOR: [] };
+			let floorTicks = 0;
 			const ticks = { user: 0, sys: 0 };
 			const threads = {};
 			for (let round = 0; round < settings.rounds; round++) {
-				const order = (round % 2 === 0 ? [direct, via, floor] : [via, direct, floor]).filter(Boolean);
+				// Each target first in turn and last in turn: none always follows the same one.
+				const order = [[direct, via, floor], [via, floor, direct], [floor, direct, via]][round % 3]
+					.filter(Boolean);
 				for (const target of order) {
 					const before = cpuTicks(hub.child.pid);
 					const threadsBefore = threadTicks(hub.child.pid);
+					const floorBefore = (target === floor && floorPid) ? cpuTicks(floorPid) : null;
 					runs[target.name].push(await drive(target, scenario, { durationMs: settings.roundMs }));
+					if (floorBefore) {
+						const after = cpuTicks(floorPid);
+						floorTicks += after.user - floorBefore.user + after.sys - floorBefore.sys;
+					}
 					if (target === via) {
 						for (const [name, t] of Object.entries(threadTicks(hub.child.pid))) {
 							threads[name] = (threads[name] ?? 0) + t - (threadsBefore[name] ?? 0);
@@ -351,6 +367,7 @@ async function runConfig(config, upstreamPort, direct, floor) {
 				.sort((a, b) => b[1] - a[1]).map(([name, t]) => [name, t * 10]));
 			if (process.env.BENCH_THREADS) console.log(`  ${scenario.name}: hub CPU ms by thread over the VIA rounds:`, v.hubThreadsMs);
 			const f = floor ? summary(runs.FLOOR) : null;
+			if (f && floorPid) f.cpuMsPerRequest = floorTicks * 10 / runs.FLOOR.reduce((n, r) => n + r.totals.length, 0);
 			result.scenarios[scenario.name] = { direct: d, via: v, latencyRatio: v.p50 / d.p50, throughputRatio: v.rps / d.rps,
 				floor: f && { ...f, latencyRatio: f.p50 / d.p50, throughputRatio: f.rps / d.rps } };
 		}
@@ -372,10 +389,17 @@ async function runConfig(config, upstreamPort, direct, floor) {
 }
 
 function print(result) {
-	console.log(`| scenario | DIRECT p50 / p99 ms | VIA p50 / p99 ms | latency VIA/DIRECT | DIRECT req/s | VIA req/s | throughput VIA/DIRECT | hub CPU ms/req (sys) | errors | nginx floor: latency, throughput |`);
+	console.log(`| scenario | DIRECT p50 / p99 ms | VIA p50 / p99 ms | latency VIA/DIRECT | DIRECT req/s | VIA req/s | throughput VIA/DIRECT | hub CPU ms/req (sys) | errors | floor (${floorName}): latency, throughput${floorPid ? ', CPU ms/req' : ''} |`);
 	console.log('|---|---|---|---|---|---|---|---|---|---|');
 	for (const [name, s] of Object.entries(result.scenarios)) {
-		console.log(`| ${name} | ${fmt(s.direct.p50)} / ${fmt(s.direct.p99)} | ${fmt(s.via.p50)} / ${fmt(s.via.p99)} | ×${fmt(s.latencyRatio)} | ${fmt(s.direct.rps, 0)} | ${fmt(s.via.rps, 0)} | ×${fmt(s.throughputRatio)} | ${fmt(s.via.hubCpuMsPerRequest)} (${fmt(s.via.hubSysMsPerRequest)}) | ${s.direct.errors + s.via.errors} | ${s.floor ? `×${fmt(s.floor.latencyRatio)}, ×${fmt(s.floor.throughputRatio)}` : '-'} |`);
+		console.log(`| ${name} | ${fmt(s.direct.p50)} / ${fmt(s.direct.p99)} | ${fmt(s.via.p50)} / ${fmt(s.via.p99)} | ×${fmt(s.latencyRatio)} | ${fmt(s.direct.rps, 0)} | ${fmt(s.via.rps, 0)} | ×${fmt(s.throughputRatio)} | ${fmt(s.via.hubCpuMsPerRequest)} (${fmt(s.via.hubSysMsPerRequest)}) | ${s.direct.errors + s.via.errors} | ${s.floor ? `×${fmt(s.floor.latencyRatio)}, ×${fmt(s.floor.throughputRatio)}${floorPid ? `, ${fmt(s.floor.cpuMsPerRequest)}` : ''}` : '-'} |`);
+	}
+	if (floorProxy?.path) {
+		console.log(`| scenario | VIA (${result.config}) vs FLOOR (${floorName}), same rounds: p50 latency; req/s; hub CPU per request |`);
+		console.log('|---|---|');
+		for (const [name, s] of Object.entries(result.scenarios)) {
+			console.log(`| ${name} | ×${fmt(s.via.p50 / s.floor.p50)}; ×${fmt(s.via.rps / s.floor.rps)}; ×${fmt(s.via.hubCpuMsPerRequest / s.floor.cpuMsPerRequest)} |`);
+		}
 	}
 	if (result.cold) {
 		console.log(`first ${settings.coldRequests} requests after start: non-stream mean ${fmt(result.cold.nonStream.mean)} ms (×${fmt(result.cold.nonStream.vsSteadyMean)} of steady), stream mean ${fmt(result.cold.stream.mean)} ms (×${fmt(result.cold.stream.vsSteadyMean)} of steady); peak RSS ${fmt(result.peakRssMiB, 0)} MiB`);
@@ -387,6 +411,9 @@ function print(result) {
  * requests, measured in the same rounds. What any reverse proxy costs on this machine, not a target of ours.
  */
 async function startFloor(upstreamPort) {
+	if (process.env.BENCH_FLOOR?.startsWith('hub:')) return startHubFloor(upstreamPort, process.env.BENCH_FLOOR.slice(4));
+	const jvmFloors = { netty: [], 'reactor-netty': ['reactor'], 'reactor-server': ['reactor-server'] };
+	if (jvmFloors[process.env.BENCH_FLOOR]) return startNettyFloor(upstreamPort, jvmFloors[process.env.BENCH_FLOOR]);
 	const nginx = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((candidate) => {
 		try {
 			readFileSync(candidate);
@@ -436,9 +463,55 @@ http {
 	return null;
 }
 
+/**
+ * The JVM floor (BENCH_FLOOR=netty): `src/bench/java/NettyFloor.java`, the barest relay on the hub's own Netty and
+ * JVM (the jar's Netty, extracted with the jar's own tools), with the same JVM flags as the first set-up.
+ */
+async function startNettyFloor(upstreamPort, mode) {
+	const dir = path.join(outDir, 'netty-floor');
+	const extract = spawn(java, ['-Djarmode=tools', '-jar', jar, 'extract', '--force', '--destination', dir],
+		{ stdio: 'ignore' });
+	const code = await new Promise((resolve) => extract.on('exit', resolve));
+	if (code !== 0) throw new Error(`extracting the jar's libraries failed (${code})`);
+	const port = await freePort();
+	const first = configs[0].split('+')[0] === 'image' ? imageSetup().flags : [];
+	// One Reactor Netty event loop per core, as the hub sets it (Reactor's own default is at least four).
+	const loops = `-Dreactor.netty.ioWorkerCount=${availableParallelism()}`;
+	const child = spawn(java, [...first, loops, '-cp', path.join(dir, 'lib', '*'), path.join(root, 'src', 'bench', 'java',
+		'NettyFloor.java'), String(port), String(upstreamPort), ...mode],
+		{ stdio: ['ignore', 'ignore', 'inherit'] });
+	for (let i = 0; i < 300; i++) {
+		try {
+			const res = await undiciRequest(`http://127.0.0.1:${port}/v1/models`);
+			await res.body.dump();
+			if (res.statusCode === 200) return { child, origin: `http://127.0.0.1:${port}`, pid: child.pid };
+		}
+		catch { /* not yet */ }
+		await sleep(100);
+	}
+	child.kill('SIGTERM');
+	throw new Error('the Netty floor did not start');
+}
+
+/**
+ * A second hub as the floor (BENCH_FLOOR=hub:image, hub:default, hub:image+-Xflag …), in the same rounds as the first
+ * set-up's: two set-ups compared in pairs, minutes of machine drift apart no longer.
+ */
+async function startHubFloor(upstreamPort, config) {
+	const hub = await startHub(config, 'outside-hub-floor.log');
+	const code = await joinRoom(hub, upstreamPort);
+	const heartbeat = setInterval(() => json('POST', `${hub.origin}/rooms/${code}/health`, { id: 'bench-upstream' })
+		.catch((ex) => console.error('floor heartbeat failed:', ex.message)), 10_000);
+	hub.child.once('exit', () => clearInterval(heartbeat));
+	return { child: hub.child, origin: hub.origin, pid: hub.child.pid, path: `/rooms/${code}/v1/chat/completions`,
+		name: `hub ${config}` };
+}
+
 const upstream = await startUpstream();
 const floorProxy = await startFloor(upstream.port);
-const floor = floorProxy && new Target('FLOOR', floorProxy.origin, '/v1/chat/completions');
+const floor = floorProxy && new Target('FLOOR', floorProxy.origin, floorProxy.path ?? '/v1/chat/completions');
+const floorPid = floorProxy?.pid;
+const floorName = floorProxy?.name ?? { netty: 'Netty', 'reactor-netty': 'Reactor Netty', 'reactor-server': 'Reactor Netty server, Netty client' }[process.env.BENCH_FLOOR] ?? 'nginx';
 const direct = new Target('DIRECT', `http://127.0.0.1:${upstream.port}`, '/v1/chat/completions');
 const results = [];
 let failed = false;

@@ -1,0 +1,347 @@
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.Connection;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * The JVM floor of the outside benchmark ({@code BENCH_FLOOR=netty} in {@code src/bench/node/outside.mjs}): the
+ * barest relay that can be written on the hub's own transport, Netty's epoll, in the JVM the hub runs on. One event
+ * loop per core, an upstream connection pool per loop (a request, its upstream call and the relay of the answer on
+ * one thread), the request read whole, the answer passed on as Netty decodes it and flushed once per read. Nothing
+ * else: no routing, no JSON, no rooms, no limits, no timeouts, no log, no metrics, no events, no error handling
+ * worth the name. Not a product, a measurement: what the JVM and Netty cost on this machine before any of the hub's
+ * own work (nginx is the floor of any reverse proxy; this one, of a JVM one).
+ *
+ * <p>
+ * With {@code reactor} as third argument, the same relay on Reactor Netty instead ({@code BENCH_FLOOR=reactor-netty}):
+ * its server, its pooled client (a pool per event loop, as the hub's), the answer's buffers passed on as read. The
+ * hub's transport with none of the hub: between the two floors is what Reactor Netty costs, between this one and the
+ * hub what the hub's own work costs.
+ *
+ * With {@code reactor-server}, Reactor Netty's server and this bare client ({@code BENCH_FLOOR=reactor-server}): what
+ * Reactor Netty's client and pool cost, on their own.
+ *
+ * <pre>
+ * java -cp 'lib/*' src/bench/java/NettyFloor.java PORT UPSTREAM_PORT [reactor|reactor-server]
+ * </pre>
+ * where {@code lib/} holds the jar's libraries (what {@code java -Djarmode=tools -jar gambiarra.jar extract} writes).
+ */
+public final class NettyFloor {
+
+	private static final FastThreadLocal<ArrayDeque<Channel>> idle = new FastThreadLocal<>() {
+		@Override
+		protected ArrayDeque<Channel> initialValue() {
+			return new ArrayDeque<>();
+		}
+	};
+
+	private NettyFloor() {
+	}
+
+	public static void main(String[] args) throws InterruptedException {
+		int port = Integer.parseInt(args[0]);
+		int upstreamPort = Integer.parseInt(args[1]);
+		if (args.length > 2 && args[2].equals("reactor")) {
+			reactor(port, upstreamPort);
+			return;
+		}
+		if (args.length > 2 && args[2].equals("reactor-server")) {
+			reactorServer(port, upstreamBootstrap(upstreamPort));
+			return;
+		}
+		EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+				EpollIoHandler.newFactory());
+		Bootstrap upstream = upstreamBootstrap(upstreamPort);
+		Channel server = new ServerBootstrap().group(loops)
+			.channel(EpollServerSocketChannel.class)
+			.childOption(ChannelOption.TCP_NODELAY, true)
+			.childHandler(new ChannelInitializer<SocketChannel>() {
+				@Override
+				protected void initChannel(SocketChannel channel) {
+					channel.pipeline()
+						.addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), new Request(upstream));
+				}
+			})
+			.bind("127.0.0.1", port)
+			.sync()
+			.channel();
+		System.out.println("{\"port\":" + port + "}");
+		server.closeFuture().sync();
+	}
+
+	private static Bootstrap upstreamBootstrap(int upstreamPort) {
+		return new Bootstrap().channel(EpollSocketChannel.class)
+			.option(ChannelOption.TCP_NODELAY, true)
+			.remoteAddress("127.0.0.1", upstreamPort)
+			.handler(new ChannelInitializer<SocketChannel>() {
+				@Override
+				protected void initChannel(SocketChannel channel) {
+					channel.pipeline().addLast(new HttpClientCodec(), new Answer());
+				}
+			});
+	}
+
+	/** Reactor Netty's server; each answer from a bare upstream connection of the loop, through a sink. */
+	private static void reactorServer(int port, Bootstrap upstream) {
+		HttpServer.create().host("127.0.0.1").port(port).handle((request, response) -> {
+			Channel client = ((Connection) request).channel();
+			String type = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+			return request.receive().aggregate().retain().defaultIfEmpty(Unpooled.EMPTY_BUFFER).flatMap((body) -> {
+				DefaultFullHttpRequest call = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(),
+						request.uri(), body);
+				call.headers()
+					.set(HttpHeaderNames.HOST, "127.0.0.1")
+					.set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+				if (type != null) {
+					call.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+				}
+				Sinks.One<HttpResponse> head = Sinks.one();
+				Sinks.Many<ByteBuf> content = Sinks.many().unicast().onBackpressureBuffer();
+				ArrayDeque<Channel> pool = idle.get();
+				Channel connection = pool.poll();
+				while (connection != null && !connection.isActive()) {
+					connection = pool.poll();
+				}
+				if (connection != null) {
+					lend(connection, head, content, call);
+				}
+				else {
+					upstream.clone(client.eventLoop()).connect().addListener((ChannelFutureListener) (future) -> {
+						if (future.isSuccess()) {
+							lend(future.channel(), head, content, call);
+						}
+						else {
+							ReferenceCountUtil.release(call);
+							head.tryEmitError(future.cause());
+						}
+					});
+				}
+				return head.asMono().flatMap((answer) -> {
+					response.status(answer.status());
+					for (CharSequence name : new CharSequence[] { HttpHeaderNames.CONTENT_TYPE,
+							HttpHeaderNames.CONTENT_LENGTH }) {
+						String value = answer.headers().get(name);
+						if (value != null) {
+							response.header(name, value);
+						}
+					}
+					return response.send(content.asFlux()).then();
+				});
+			});
+		}).bindNow().onDispose().block();
+	}
+
+	private static void lend(Channel connection, Sinks.One<HttpResponse> head, Sinks.Many<ByteBuf> content,
+			FullHttpRequest call) {
+		Answer answer = connection.pipeline().get(Answer.class);
+		answer.head = head;
+		answer.content = content;
+		connection.writeAndFlush(call);
+	}
+
+	/** The same relay on Reactor Netty's server and pooled client, a pool per event loop. */
+	private static void reactor(int port, int upstreamPort) {
+		Map<Thread, HttpClient> clients = new ConcurrentHashMap<>();
+		HttpServer.create().host("127.0.0.1").port(port).handle((request, response) -> {
+			HttpClient client = clients.computeIfAbsent(Thread.currentThread(),
+					(thread) -> HttpClient.create(ConnectionProvider.builder("floor-" + clients.size())
+						.maxConnections(512)
+						.pendingAcquireMaxCount(-1)
+						.build()).baseUrl("http://127.0.0.1:" + upstreamPort));
+			String type = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+			return request.receive().aggregate().retain().defaultIfEmpty(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+				.flatMap((body) -> client.request(request.method()).uri(request.uri()).send((call, outbound) -> {
+					if (type != null) {
+						call.header(HttpHeaderNames.CONTENT_TYPE, type);
+					}
+					return outbound.send(Mono.just(body));
+				}).response((answer, content) -> {
+					response.status(answer.status());
+					for (CharSequence name : new CharSequence[] { HttpHeaderNames.CONTENT_TYPE,
+							HttpHeaderNames.CONTENT_LENGTH }) {
+						String value = answer.responseHeaders().get(name);
+						if (value != null) {
+							response.header(name, value);
+						}
+					}
+					return response.send(content.retain());
+				}).then());
+		}).bindNow().onDispose().block();
+	}
+
+	/** A client's connection: each request, read whole, goes to an idle upstream connection of this loop. */
+	private static final class Request extends ChannelInboundHandlerAdapter {
+
+		private final Bootstrap upstream;
+
+		Request(Bootstrap upstream) {
+			this.upstream = upstream;
+		}
+
+		@Override
+		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			FullHttpRequest request = (FullHttpRequest) msg;
+			DefaultFullHttpRequest call = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(),
+					request.uri(), request.content());
+			call.headers()
+				.set(HttpHeaderNames.HOST, "127.0.0.1")
+				.set(HttpHeaderNames.CONTENT_LENGTH, request.content().readableBytes());
+			CharSequence type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+			if (type != null) {
+				call.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+			}
+			boolean keepAlive = HttpUtil.isKeepAlive(request);
+			ArrayDeque<Channel> pool = idle.get();
+			Channel connection = pool.poll();
+			while (connection != null && !connection.isActive()) {
+				connection = pool.poll();
+			}
+			if (connection != null) {
+				send(connection, ctx.channel(), keepAlive, call);
+				return;
+			}
+			ChannelFuture connect = this.upstream.clone(ctx.channel().eventLoop()).connect();
+			connect.addListener((ChannelFutureListener) (future) -> {
+				if (future.isSuccess()) {
+					send(future.channel(), ctx.channel(), keepAlive, call);
+				}
+				else {
+					ReferenceCountUtil.release(call);
+					ctx.close();
+				}
+			});
+		}
+
+		private static void send(Channel connection, Channel client, boolean keepAlive, FullHttpRequest call) {
+			Answer answer = connection.pipeline().get(Answer.class);
+			answer.client = client;
+			answer.keepAlive = keepAlive;
+			connection.writeAndFlush(call);
+		}
+
+	}
+
+	/** An upstream connection: its answer goes to the client it was lent to, flushed once per read. */
+	private static final class Answer extends ChannelInboundHandlerAdapter {
+
+		Channel client;
+
+		boolean keepAlive;
+
+		Sinks.One<HttpResponse> head;
+
+		Sinks.Many<ByteBuf> content;
+
+		@Override
+		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			if (this.content != null) {
+				toSinks(ctx, msg);
+				return;
+			}
+			if (msg instanceof HttpResponse response) {
+				DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status());
+				for (CharSequence name : new CharSequence[] { HttpHeaderNames.CONTENT_TYPE,
+						HttpHeaderNames.CONTENT_LENGTH, HttpHeaderNames.TRANSFER_ENCODING }) {
+					String value = response.headers().get(name);
+					if (value != null) {
+						head.headers().set(name, value);
+					}
+				}
+				if (!this.keepAlive) {
+					head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+				}
+				this.client.write(head);
+			}
+			if (msg instanceof HttpContent content) {
+				Channel client = this.client;
+				if (content instanceof LastHttpContent) {
+					this.client = null;
+					ChannelFuture written = client.writeAndFlush(content);
+					if (!this.keepAlive) {
+						written.addListener(ChannelFutureListener.CLOSE);
+					}
+					idle.get().offer(ctx.channel());
+				}
+				else {
+					client.write(content);
+				}
+			}
+		}
+
+		private void toSinks(ChannelHandlerContext ctx, Object msg) {
+			if (msg instanceof HttpResponse response) {
+				this.head.tryEmitValue(response);
+			}
+			if (msg instanceof HttpContent part) {
+				Sinks.Many<ByteBuf> content = this.content;
+				if (part.content().isReadable()) {
+					content.tryEmitNext(part.content());
+				}
+				else {
+					part.release();
+				}
+				if (part instanceof LastHttpContent) {
+					this.content = null;
+					this.head = null;
+					content.tryEmitComplete();
+					idle.get().offer(ctx.channel());
+				}
+			}
+		}
+
+		@Override
+		public void channelReadComplete(ChannelHandlerContext ctx) {
+			if (this.client != null) {
+				this.client.flush();
+			}
+		}
+
+		@Override
+		public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+			if (this.client != null) {
+				this.client.close();
+			}
+			ctx.close();
+		}
+
+	}
+
+}
