@@ -21,7 +21,7 @@
 //                   same relay on Reactor Netty (the hub's transport without the hub); "reactor-server":
 //                   Reactor Netty's server with the bare Netty client (what Reactor Netty's client and pool cost).
 //                   "hub:CONFIG" (e.g. hub:image): a second hub, set up as CONFIG, in the same rounds as the first
-//                   set-up's: a paired comparison of two set-ups
+//                   set-up's: a paired comparison of two set-ups; "hub:CONFIG@other.jar" the same for two builds
 //   BENCH_JAVA_OPTS extra JVM flags for the hub, after the set-up's own (e.g. -XX:StartFlightRecording=...)
 // Writes the table to stdout and everything to target/bench/outside.json; exits 1 if any response was wrong.
 import { spawn } from 'node:child_process';
@@ -115,7 +115,7 @@ function startUpstream() {
 	});
 }
 
-async function startHub(config, logName = `outside-hub-${configs.indexOf(config)}.log`) {
+async function startHub(config, logName = `outside-hub-${configs.indexOf(config)}.log`, hubJar = jar) {
 	const port = await freePort();
 	// "image+--name=value+-Xflag": a set-up with more hub arguments / JVM flags, for A/B runs of one change.
 	const [base, ...more] = config.split('+');
@@ -124,7 +124,7 @@ async function startHub(config, logName = `outside-hub-${configs.indexOf(config)
 	const extra = [...(process.env.BENCH_HUB_ARGS ?? '').split(' ').filter(Boolean),
 		...more.filter((arg) => arg.startsWith('--'))];
 	const javaOpts = (process.env.BENCH_JAVA_OPTS ?? '').split(' ').filter(Boolean);
-	const args = [...setup.flags, ...javaOpts, '-jar', jar, `--server.port=${port}`, '--server.address=127.0.0.1',
+	const args = [...setup.flags, ...javaOpts, '-jar', hubJar, `--server.port=${port}`, '--server.address=127.0.0.1',
 		'--gambiarra.demo.enabled=false', '--gambiarra.console.enabled=false', ...extra];
 	// The hub's stdout goes through a pipe to another process that writes it down, as a container runtime's log
 	// driver or a terminal reads it: each line the hub logs costs what it costs users.
@@ -494,17 +494,19 @@ async function startNettyFloor(upstreamPort, mode) {
 }
 
 /**
- * A second hub as the floor (BENCH_FLOOR=hub:image, hub:default, hub:image+-Xflag …), in the same rounds as the first
- * set-up's: two set-ups compared in pairs, minutes of machine drift apart no longer.
+ * A second hub as the floor (BENCH_FLOOR=hub:image, hub:default, hub:image+-Xflag …, and hub:default@other.jar for
+ * another build), in the same rounds as the first set-up's: two set-ups or two builds compared in pairs, minutes of
+ * machine drift apart no longer.
  */
-async function startHubFloor(upstreamPort, config) {
-	const hub = await startHub(config, 'outside-hub-floor.log');
+async function startHubFloor(upstreamPort, spec) {
+	const [config, otherJar] = spec.split('@');
+	const hub = await startHub(config, 'outside-hub-floor.log', otherJar ? path.resolve(otherJar) : jar);
 	const code = await joinRoom(hub, upstreamPort);
 	const heartbeat = setInterval(() => json('POST', `${hub.origin}/rooms/${code}/health`, { id: 'bench-upstream' })
 		.catch((ex) => console.error('floor heartbeat failed:', ex.message)), 10_000);
 	hub.child.once('exit', () => clearInterval(heartbeat));
 	return { child: hub.child, origin: hub.origin, pid: hub.child.pid, path: `/rooms/${code}/v1/chat/completions`,
-		name: `hub ${config}` };
+		name: `hub ${config}${otherJar ? ` of ${path.basename(otherJar)}` : ''}` };
 }
 
 const upstream = await startUpstream();
