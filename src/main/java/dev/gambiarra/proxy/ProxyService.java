@@ -214,7 +214,7 @@ class ProxyService {
 							midStreamFailure(room, participant, requestId, ex);
 						}
 					});
-				return response.send(body);
+				return (length != null && !stream) ? response.send(body, RelayExchange.length(length)) : response.send(body);
 			})
 			.then()
 			.onErrorMap((ex) -> !response.isCommitted() && !(ex instanceof HubException) && !(ex instanceof Failover),

@@ -3,6 +3,8 @@ package dev.gambiarra.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.ReferenceCountUtil;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
@@ -41,12 +43,16 @@ final class RelayExchange {
 
 	/** The declared {@code Content-Length}, or -1. */
 	long contentLength() {
-		String length = this.request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
-		if (length == null) {
+		return length(this.request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH));
+	}
+
+	/** A {@code Content-Length} header's value, or -1 when there is none or it is not a number. */
+	static long length(@Nullable String value) {
+		if (value == null) {
 			return -1;
 		}
 		try {
-			return Long.parseLong(length.trim());
+			return Long.parseLong(value.trim());
 		}
 		catch (NumberFormatException ex) {
 			return -1;
@@ -78,6 +84,27 @@ final class RelayExchange {
 	/** Writes each buffer as it comes (the server releases each once written) and ends the response. */
 	Mono<Void> send(Flux<ByteBuf> body) {
 		return this.response.send(body).then();
+	}
+
+	/**
+	 * As {@link #send(Flux)}, for a body of a declared {@code length}: when its first buffer holds all of it (a plain
+	 * answer read at once, the common case), the status line, the headers and that buffer go out as one message, in
+	 * one socket write. Reactor Netty otherwise writes the headers on their own and the body after that write
+	 * completed: two writes, and two segments for the client to read, per answer (traced with {@code strace}). Only
+	 * what already arrived is joined: a body in several buffers is written as {@link #send(Flux)} writes it.
+	 */
+	Mono<Void> send(Flux<ByteBuf> body, long length) {
+		if (length <= 0) {
+			return send(body);
+		}
+		return body.switchOnFirst((first, all) -> {
+			ByteBuf buffer = first.get();
+			if (buffer != null && buffer.readableBytes() == length) {
+				// The whole body: one buffer, then the completion that follows it in the same read.
+				return this.response.send(all.singleOrEmpty());
+			}
+			return this.response.send(all);
+		}).doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease).then();
 	}
 
 	/** Writes a whole body with its length and ends the response. */

@@ -2,6 +2,7 @@ package dev.gambiarra.proxy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -99,6 +100,29 @@ class ProxyTest {
 		assertThat(received.headers().get("Content-Length"))
 			.isEqualTo(String.valueOf(received.body().getBytes(StandardCharsets.UTF_8).length));
 		assertThat(received.headers().get("Transfer-Encoding")).isNull();
+	}
+
+	@Test
+	void aPlainAnswerThatArrivesInPartsIsRelayedWholeWithItsLength() {
+		String code = this.hub.createRoom("parts").code();
+		this.hub.join(code, "p1", "m", upstream.endpoint());
+		String answer = FakeLlm.completion("first half, then the second half a moment later");
+		byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+		int half = bytes.length / 2;
+		// Two writes 100 ms apart: the hub reads the first part alone, so it cannot send the answer as one message.
+		upstream.on("/v1/chat/completions", (request, response) -> response.status(200)
+			.header("Content-Type", "application/json")
+			.header("Content-Length", String.valueOf(bytes.length))
+			.sendByteArray(Flux.concat(Flux.just(Arrays.copyOfRange(bytes, 0, half)),
+					Flux.just(Arrays.copyOfRange(bytes, half, bytes.length)).delaySubscription(Duration.ofMillis(100)))));
+		chat(code, Map.of("model", "p1")).expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("Content-Length", String.valueOf(bytes.length))
+			.expectHeader()
+			.doesNotExist("Transfer-Encoding")
+			.expectBody(String.class)
+			.isEqualTo(answer);
 	}
 
 	@Test
