@@ -328,8 +328,8 @@ async function runConfig(config, upstreamPort, direct, floor) {
 			const scenario = warm[i % warm.length];
 			await drive(via, scenario, { durationMs: 2_500 });
 			await drive(direct, scenario, { durationMs: 500 });
-			// The JVM floor needs its JIT warm as much as the hub does (nginx does not mind).
-			if (floor && floorPid) await drive(floor, scenario, { durationMs: 1_000 });
+			// A JVM floor needs its JIT warm too (nginx does not mind); a second hub as much as the first.
+			if (floor && floorPid) await drive(floor, scenario, { durationMs: floorProxy.path ? 2_500 : 1_000 });
 		}
 		for (const scenario of SCENARIOS) {
 			const runs = { DIRECT: [], VIA: [], FLOOR: [] };
