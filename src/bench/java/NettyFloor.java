@@ -1,6 +1,7 @@
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -24,6 +25,7 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -156,17 +158,22 @@ public final class NettyFloor {
 				}
 				return head.asMono().flatMap((answer) -> {
 					response.status(answer.status());
-					for (CharSequence name : new CharSequence[] { HttpHeaderNames.CONTENT_TYPE,
-							HttpHeaderNames.CONTENT_LENGTH }) {
-						String value = answer.headers().get(name);
-						if (value != null) {
-							response.header(name, value);
-						}
-					}
+					passOn(answer.headers(), response::header, HttpHeaderNames.CONTENT_TYPE,
+							HttpHeaderNames.CONTENT_LENGTH);
 					return response.send(content.asFlux()).then();
 				});
 			});
 		}).bindNow().onDispose().block();
+	}
+
+	/** The headers of an answer a floor passes on to its client: those of {@code names} it has. */
+	private static void passOn(HttpHeaders from, BiConsumer<CharSequence, String> to, CharSequence... names) {
+		for (CharSequence name : names) {
+			String value = from.get(name);
+			if (value != null) {
+				to.accept(name, value);
+			}
+		}
 	}
 
 	private static void lend(Channel connection, Sinks.One<HttpResponse> head, Sinks.Many<ByteBuf> content,
@@ -187,7 +194,7 @@ public final class NettyFloor {
 						.pendingAcquireMaxCount(-1)
 						.build()).baseUrl("http://127.0.0.1:" + upstreamPort));
 			String type = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
-			return request.receive().aggregate().retain().defaultIfEmpty(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+			return request.receive().aggregate().retain().defaultIfEmpty(Unpooled.EMPTY_BUFFER)
 				.flatMap((body) -> client.request(request.method()).uri(request.uri()).send((call, outbound) -> {
 					if (type != null) {
 						call.header(HttpHeaderNames.CONTENT_TYPE, type);
@@ -195,13 +202,8 @@ public final class NettyFloor {
 					return outbound.send(Mono.just(body));
 				}).response((answer, content) -> {
 					response.status(answer.status());
-					for (CharSequence name : new CharSequence[] { HttpHeaderNames.CONTENT_TYPE,
-							HttpHeaderNames.CONTENT_LENGTH }) {
-						String value = answer.responseHeaders().get(name);
-						if (value != null) {
-							response.header(name, value);
-						}
-					}
+					passOn(answer.responseHeaders(), response::header, HttpHeaderNames.CONTENT_TYPE,
+							HttpHeaderNames.CONTENT_LENGTH);
 					return response.send(content.retain());
 				}).then());
 		}).bindNow().onDispose().block();
@@ -278,13 +280,8 @@ public final class NettyFloor {
 			}
 			if (msg instanceof HttpResponse response) {
 				DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status());
-				for (CharSequence name : new CharSequence[] { HttpHeaderNames.CONTENT_TYPE,
-						HttpHeaderNames.CONTENT_LENGTH, HttpHeaderNames.TRANSFER_ENCODING }) {
-					String value = response.headers().get(name);
-					if (value != null) {
-						head.headers().set(name, value);
-					}
-				}
+				passOn(response.headers(), head.headers()::set, HttpHeaderNames.CONTENT_TYPE,
+						HttpHeaderNames.CONTENT_LENGTH, HttpHeaderNames.TRANSFER_ENCODING);
 				if (!this.keepAlive) {
 					head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
 				}
