@@ -2,11 +2,13 @@ import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -26,6 +28,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -127,35 +130,12 @@ public final class NettyFloor {
 			Channel client = ((Connection) request).channel();
 			String type = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
 			return request.receive().aggregate().retain().defaultIfEmpty(Unpooled.EMPTY_BUFFER).flatMap((body) -> {
-				DefaultFullHttpRequest call = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(),
-						request.uri(), body);
-				call.headers()
-					.set(HttpHeaderNames.HOST, "127.0.0.1")
-					.set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-				if (type != null) {
-					call.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
-				}
 				Sinks.One<HttpResponse> head = Sinks.one();
 				Sinks.Many<ByteBuf> content = Sinks.many().unicast().onBackpressureBuffer();
-				ArrayDeque<Channel> pool = idle.get();
-				Channel connection = pool.poll();
-				while (connection != null && !connection.isActive()) {
-					connection = pool.poll();
-				}
-				if (connection != null) {
-					lend(connection, head, content, call);
-				}
-				else {
-					upstream.clone(client.eventLoop()).connect().addListener((ChannelFutureListener) (future) -> {
-						if (future.isSuccess()) {
-							lend(future.channel(), head, content, call);
-						}
-						else {
-							ReferenceCountUtil.release(call);
-							head.tryEmitError(future.cause());
-						}
-					});
-				}
+				dispatch(upstream, client.eventLoop(), call(request.method(), request.uri(), body, type), (answer) -> {
+					answer.head = head;
+					answer.content = content;
+				}, head::tryEmitError);
 				return head.asMono().flatMap((answer) -> {
 					response.status(answer.status());
 					passOn(answer.headers(), response::header, HttpHeaderNames.CONTENT_TYPE,
@@ -176,12 +156,42 @@ public final class NettyFloor {
 		}
 	}
 
-	private static void lend(Channel connection, Sinks.One<HttpResponse> head, Sinks.Many<ByteBuf> content,
-			FullHttpRequest call) {
-		Answer answer = connection.pipeline().get(Answer.class);
-		answer.head = head;
-		answer.content = content;
-		connection.writeAndFlush(call);
+	/** The upstream request for a client's: its method, target, body and content type. */
+	private static FullHttpRequest call(HttpMethod method, String uri, ByteBuf body, CharSequence type) {
+		DefaultFullHttpRequest call = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri, body);
+		call.headers().set(HttpHeaderNames.HOST, "127.0.0.1").set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+		if (type != null) {
+			call.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+		}
+		return call;
+	}
+
+	/**
+	 * Sends {@code call} on an idle upstream connection of this loop, or on a new one of {@code loop}, once {@code lend}
+	 * told the connection's {@link Answer} where the answer goes; {@code failed} hears of a connection that failed.
+	 */
+	private static void dispatch(Bootstrap upstream, EventLoop loop, FullHttpRequest call, Consumer<Answer> lend,
+			Consumer<Throwable> failed) {
+		ArrayDeque<Channel> pool = idle.get();
+		Channel connection = pool.poll();
+		while (connection != null && !connection.isActive()) {
+			connection = pool.poll();
+		}
+		if (connection != null) {
+			lend.accept(connection.pipeline().get(Answer.class));
+			connection.writeAndFlush(call);
+			return;
+		}
+		upstream.clone(loop).connect().addListener((ChannelFutureListener) (future) -> {
+			if (future.isSuccess()) {
+				lend.accept(future.channel().pipeline().get(Answer.class));
+				future.channel().writeAndFlush(call);
+			}
+			else {
+				ReferenceCountUtil.release(call);
+				failed.accept(future.cause());
+			}
+		});
 	}
 
 	/** The same relay on Reactor Netty's server and pooled client, a pool per event loop. */
@@ -221,42 +231,13 @@ public final class NettyFloor {
 		@Override
 		public void channelRead(ChannelHandlerContext ctx, Object msg) {
 			FullHttpRequest request = (FullHttpRequest) msg;
-			DefaultFullHttpRequest call = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(),
-					request.uri(), request.content());
-			call.headers()
-				.set(HttpHeaderNames.HOST, "127.0.0.1")
-				.set(HttpHeaderNames.CONTENT_LENGTH, request.content().readableBytes());
-			CharSequence type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
-			if (type != null) {
-				call.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
-			}
 			boolean keepAlive = HttpUtil.isKeepAlive(request);
-			ArrayDeque<Channel> pool = idle.get();
-			Channel connection = pool.poll();
-			while (connection != null && !connection.isActive()) {
-				connection = pool.poll();
-			}
-			if (connection != null) {
-				send(connection, ctx.channel(), keepAlive, call);
-				return;
-			}
-			ChannelFuture connect = this.upstream.clone(ctx.channel().eventLoop()).connect();
-			connect.addListener((ChannelFutureListener) (future) -> {
-				if (future.isSuccess()) {
-					send(future.channel(), ctx.channel(), keepAlive, call);
-				}
-				else {
-					ReferenceCountUtil.release(call);
-					ctx.close();
-				}
-			});
-		}
-
-		private static void send(Channel connection, Channel client, boolean keepAlive, FullHttpRequest call) {
-			Answer answer = connection.pipeline().get(Answer.class);
-			answer.client = client;
-			answer.keepAlive = keepAlive;
-			connection.writeAndFlush(call);
+			FullHttpRequest call = call(request.method(), request.uri(), request.content(),
+					request.headers().get(HttpHeaderNames.CONTENT_TYPE));
+			dispatch(this.upstream, ctx.channel().eventLoop(), call, (answer) -> {
+				answer.client = ctx.channel();
+				answer.keepAlive = keepAlive;
+			}, (cause) -> ctx.close());
 		}
 
 	}

@@ -88,20 +88,32 @@ function freePort() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Whether a server on 127.0.0.1:port answers `GET /v1/models` with a 200 within `attempts` tries `pauseMs` apart. */
+async function answersModels(port, attempts, pauseMs) {
+	for (let i = 0; i < attempts; i++) {
+		try {
+			const res = await undiciRequest(`http://127.0.0.1:${port}/v1/models`);
+			await res.body.dump();
+			if (res.statusCode === 200) return true;
+		}
+		catch { /* not yet */ }
+		await sleep(pauseMs);
+	}
+	return false;
+}
+
+/** The participant's heartbeat, as the original's clients send it (every 10 s; offline after 30 s without). */
+function heartbeat(hub, code) {
+	return setInterval(() => json('POST', `${hub.origin}/rooms/${code}/health`, { id: 'bench-upstream' })
+		.catch((ex) => console.error(`heartbeat to ${hub.origin} failed:`, ex.message)), 10_000);
+}
+
 /** The JVM test LLM as the upstream instead (BENCH_UPSTREAM=test-llm): what the project's own benchmark used. */
 async function startTestLlm() {
 	const port = await freePort();
 	const child = spawn(java, ['-jar', jar, 'test-llm', '--port', String(port), '--models', 'bench-model', '--chunks',
 		String(CHUNKS)], { stdio: 'ignore' });
-	for (let i = 0; i < 600; i++) {
-		try {
-			const res = await undiciRequest(`http://127.0.0.1:${port}/v1/models`);
-			await res.body.dump();
-			if (res.statusCode === 200) return { child, port };
-		}
-		catch { /* not yet */ }
-		await sleep(100);
-	}
+	if (await answersModels(port, 600, 100)) return { child, port };
 	throw new Error('test LLM did not start');
 }
 
@@ -300,9 +312,7 @@ async function runConfig(config, upstreamPort, direct, floor) {
 	const hub = await startHub(config);
 	console.log(`\n== hub: ${config} (${hub.flags.join(' ') || 'no JVM flags'}), started in ${fmt(hub.startupMs / 1000, 1)} s`);
 	const code = await joinRoom(hub, upstreamPort);
-	// The participant's heartbeat, as the original's clients send it (every 10 s; offline after 30 s without).
-	const heartbeat = setInterval(() => json('POST', `${hub.origin}/rooms/${code}/health`, { id: 'bench-upstream' })
-		.catch((ex) => console.error('heartbeat failed:', ex.message)), 10_000);
+	const beating = heartbeat(hub, code);
 	const via = new Target('VIA', hub.origin, `/rooms/${code}/v1/chat/completions`);
 	const result = { config, flags: hub.flags, startupMs: hub.startupMs, scenarios: {} };
 	try {
@@ -380,7 +390,7 @@ async function runConfig(config, upstreamPort, direct, floor) {
 		result.peakRssMiB = peakRssMiB(hub.child.pid);
 	}
 	finally {
-		clearInterval(heartbeat);
+		clearInterval(beating);
 		await via.close();
 		hub.child.kill('SIGTERM');
 		await new Promise((resolve) => (hub.child.exitCode !== null ? resolve() : hub.child.once('exit', resolve)));
@@ -450,15 +460,7 @@ http {
 }
 `);
 	const child = spawn(nginx, ['-p', dir, '-c', path.join(dir, 'nginx.conf')], { stdio: 'ignore' });
-	for (let i = 0; i < 100; i++) {
-		try {
-			const res = await undiciRequest(`http://127.0.0.1:${port}/v1/models`);
-			await res.body.dump();
-			if (res.statusCode === 200) return { child, origin: `http://127.0.0.1:${port}` };
-		}
-		catch { /* not yet */ }
-		await sleep(50);
-	}
+	if (await answersModels(port, 100, 50)) return { child, origin: `http://127.0.0.1:${port}` };
 	child.kill('SIGTERM');
 	return null;
 }
@@ -480,15 +482,7 @@ async function startNettyFloor(upstreamPort, mode) {
 	const child = spawn(java, [...first, loops, '-cp', path.join(dir, 'lib', '*'), path.join(root, 'src', 'bench', 'java',
 		'NettyFloor.java'), String(port), String(upstreamPort), ...mode],
 		{ stdio: ['ignore', 'ignore', 'inherit'] });
-	for (let i = 0; i < 300; i++) {
-		try {
-			const res = await undiciRequest(`http://127.0.0.1:${port}/v1/models`);
-			await res.body.dump();
-			if (res.statusCode === 200) return { child, origin: `http://127.0.0.1:${port}`, pid: child.pid };
-		}
-		catch { /* not yet */ }
-		await sleep(100);
-	}
+	if (await answersModels(port, 300, 100)) return { child, origin: `http://127.0.0.1:${port}`, pid: child.pid };
 	child.kill('SIGTERM');
 	throw new Error('the Netty floor did not start');
 }
@@ -502,9 +496,8 @@ async function startHubFloor(upstreamPort, spec) {
 	const [config, otherJar] = spec.split('@');
 	const hub = await startHub(config, 'outside-hub-floor.log', otherJar ? path.resolve(otherJar) : jar);
 	const code = await joinRoom(hub, upstreamPort);
-	const heartbeat = setInterval(() => json('POST', `${hub.origin}/rooms/${code}/health`, { id: 'bench-upstream' })
-		.catch((ex) => console.error('floor heartbeat failed:', ex.message)), 10_000);
-	hub.child.once('exit', () => clearInterval(heartbeat));
+	const beating = heartbeat(hub, code);
+	hub.child.once('exit', () => clearInterval(beating));
 	return { child: hub.child, origin: hub.origin, pid: hub.child.pid, path: `/rooms/${code}/v1/chat/completions`,
 		name: `hub ${config}${otherJar ? ` of ${path.basename(otherJar)}` : ''}` };
 }

@@ -70,17 +70,10 @@ public final class RelayTrace {
 		this.scanner = generates ? new CompletionScanner() : null;
 	}
 
-	/** The upstream answered with this status and declared its body's length ({@code null}: no length). */
-	public void response(int statusCode, @Nullable String contentLength) {
+	/** The upstream answered with this status and declared its body's length (-1: no length). */
+	public void response(int statusCode, long declaredLength) {
 		this.status = statusCode;
-		if (contentLength != null) {
-			try {
-				this.declaredLength = Long.parseLong(contentLength.trim());
-			}
-			catch (NumberFormatException ex) {
-				this.declaredLength = -1;
-			}
-		}
+		this.declaredLength = declaredLength;
 	}
 
 	/** A buffer of the answer is about to be written to the client. Reads it in place; does not retain it. */

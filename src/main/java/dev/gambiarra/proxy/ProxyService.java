@@ -171,7 +171,8 @@ class ProxyService {
 		RelayExchange response = call.exchange();
 		return this.transport.relay(room, participant, call.operation(), requestId, stream, payload,
 				(status, type, length, content) -> {
-				trace.response(status, length);
+				long declared = RelayExchange.length(length);
+				trace.response(status, declared);
 				if (status >= 500) {
 					lease.failed();
 					String reason = "Upstream answered " + status;
@@ -189,7 +190,8 @@ class ProxyService {
 					return relayErrorBody(call, participant, status, content);
 				}
 				response.status(status);
-				if (stream && status >= 200 && status < 300) {
+				boolean events = stream && status >= 200 && status < 300;
+				if (events) {
 					response.header(HttpHeaders.CONTENT_TYPE, MediaType.TEXT_EVENT_STREAM_VALUE);
 					response.header(HttpHeaders.CACHE_CONTROL, "no-cache");
 					response.header("X-Accel-Buffering", "no");
@@ -214,7 +216,8 @@ class ProxyService {
 							midStreamFailure(room, participant, requestId, ex);
 						}
 					});
-				return (length != null && !stream) ? response.send(body, RelayExchange.length(length)) : response.send(body);
+				// With the participant's length on the answer, a body read at once leaves with the headers.
+				return response.send(body, (events || length == null) ? -1 : declared);
 			})
 			.then()
 			.onErrorMap((ex) -> !response.isCommitted() && !(ex instanceof HubException) && !(ex instanceof Failover),

@@ -87,11 +87,11 @@ final class RelayExchange {
 	}
 
 	/**
-	 * As {@link #send(Flux)}, for a body of a declared {@code length}: when its first buffer holds all of it (a plain
-	 * answer read at once, the common case), the status line, the headers and that buffer go out as one message, in
-	 * one socket write. Reactor Netty otherwise writes the headers on their own and the body after that write
-	 * completed: two writes, and two segments for the client to read, per answer (traced with {@code strace}). Only
-	 * what already arrived is joined: a body in several buffers is written as {@link #send(Flux)} writes it.
+	 * As {@link #send(Flux)}, for a body of a declared {@code length} (-1: none): when its first buffer holds all of
+	 * it (a plain answer read at once, the common case), the status line, the headers and that buffer go out as one
+	 * message, in one socket write. Reactor Netty otherwise writes the headers on their own and the body after that
+	 * write completed: two writes, and two segments for the client to read, per answer (traced with {@code strace}).
+	 * Only what already arrived is joined: a body in several buffers is written as {@link #send(Flux)} writes it.
 	 */
 	Mono<Void> send(Flux<ByteBuf> body, long length) {
 		if (length <= 0) {

@@ -86,17 +86,17 @@ class ObservabilityTest extends ObservedHubTest {
 		// The client may close as soon as it has every byte of the declared length, before the relay sees the
 		// upstream's end of the answer: that request succeeded (or failed upstream), it was not cancelled.
 		RelayTrace whole = this.proxyMetrics.begin(joined, joined.participant("sized"), "chat/completions", false, "r1");
-		whole.response(503, "10");
+		whole.response(503, 10);
 		whole.chunk(Unpooled.wrappedBuffer("{\"error\":1".getBytes(StandardCharsets.UTF_8)));
 		whole.cancelled();
 		RelayTrace half = this.proxyMetrics.begin(joined, joined.participant("sized"), "chat/completions", false, "r2");
-		half.response(200, "10");
+		half.response(200, 10);
 		half.chunk(Unpooled.wrappedBuffer("{\"a\"".getBytes(StandardCharsets.UTF_8)));
 		half.cancelled();
 		// The server completes a response once its declared length is written, possibly before the upstream's end.
 		RelayTrace written = this.proxyMetrics.begin(joined, joined.participant("sized"), "chat/completions", false,
 				"r3");
-		written.response(200, "4");
+		written.response(200, 4);
 		written.chunk(Unpooled.wrappedBuffer("{  }".getBytes(StandardCharsets.UTF_8)));
 		written.complete();
 		assertThat(requests(room.code(), "sized", Outcome.UPSTREAM_ERROR)).isEqualTo(1);
