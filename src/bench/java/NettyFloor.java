@@ -21,6 +21,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -44,6 +45,7 @@ import reactor.core.publisher.Sinks;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.HttpResources;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
@@ -62,10 +64,11 @@ import reactor.netty.resources.ConnectionProvider;
  * hub what the hub's own work costs.
  *
  * With {@code reactor-server}, Reactor Netty's server and this bare client ({@code BENCH_FLOOR=reactor-server}): what
- * Reactor Netty's client and pool cost, on their own.
+ * Reactor Netty's client and pool cost, on their own. With {@code netty-server}, the bare server on Reactor Netty's
+ * loops with Reactor Netty's client ({@code BENCH_FLOOR=netty-server}): what Reactor Netty's server costs, on its own.
  *
  * <pre>
- * java -cp 'lib/*' src/bench/java/NettyFloor.java PORT UPSTREAM_PORT [reactor|reactor-server]
+ * java -cp 'lib/*' src/bench/java/NettyFloor.java PORT UPSTREAM_PORT [reactor|reactor-server|netty-server]
  * </pre>
  * where {@code lib/} holds the jar's libraries (what {@code java -Djarmode=tools -jar gambiarra.jar extract} writes).
  */
@@ -86,6 +89,10 @@ public final class NettyFloor {
 		int upstreamPort = Integer.parseInt(args[1]);
 		if (args.length > 2 && args[2].equals("reactor")) {
 			reactor(port, upstreamPort);
+			return;
+		}
+		if (args.length > 2 && args[2].equals("netty-server")) {
+			nettyServer(port, upstreamPort);
 			return;
 		}
 		if (args.length > 2 && args[2].equals("reactor-server")) {
@@ -194,15 +201,44 @@ public final class NettyFloor {
 		});
 	}
 
+	/**
+	 * The bare server on Reactor Netty's event loops, each request relayed by Reactor Netty's pooled client of its
+	 * loop: what a relay on Netty's own pipeline, with the hub's client, would cost.
+	 */
+	private static void nettyServer(int port, int upstreamPort) throws InterruptedException {
+		Map<Thread, HttpClient> clients = new ConcurrentHashMap<>();
+		Channel server = new ServerBootstrap().group(HttpResources.get().onServer(true))
+			.channel(EpollServerSocketChannel.class)
+			.childOption(ChannelOption.TCP_NODELAY, true)
+			.childHandler(new ChannelInitializer<SocketChannel>() {
+				@Override
+				protected void initChannel(SocketChannel channel) {
+					channel.pipeline()
+						.addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
+								new ReactorClientRequest(clients, upstreamPort));
+				}
+			})
+			.bind("127.0.0.1", port)
+			.sync()
+			.channel();
+		System.out.println("{\"port\":" + port + "}");
+		server.closeFuture().sync();
+	}
+
+	/** The pooled Reactor Netty client of the calling event loop. */
+	private static HttpClient client(Map<Thread, HttpClient> clients, int upstreamPort) {
+		return clients.computeIfAbsent(Thread.currentThread(),
+				(thread) -> HttpClient.create(ConnectionProvider.builder("floor-" + clients.size())
+					.maxConnections(512)
+					.pendingAcquireMaxCount(-1)
+					.build()).baseUrl("http://127.0.0.1:" + upstreamPort));
+	}
+
 	/** The same relay on Reactor Netty's server and pooled client, a pool per event loop. */
 	private static void reactor(int port, int upstreamPort) {
 		Map<Thread, HttpClient> clients = new ConcurrentHashMap<>();
 		HttpServer.create().host("127.0.0.1").port(port).handle((request, response) -> {
-			HttpClient client = clients.computeIfAbsent(Thread.currentThread(),
-					(thread) -> HttpClient.create(ConnectionProvider.builder("floor-" + clients.size())
-						.maxConnections(512)
-						.pendingAcquireMaxCount(-1)
-						.build()).baseUrl("http://127.0.0.1:" + upstreamPort));
+			HttpClient client = client(clients, upstreamPort);
 			String type = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
 			return request.receive().aggregate().retain().defaultIfEmpty(Unpooled.EMPTY_BUFFER)
 				.flatMap((body) -> client.request(request.method()).uri(request.uri()).send((call, outbound) -> {
@@ -238,6 +274,55 @@ public final class NettyFloor {
 				answer.client = ctx.channel();
 				answer.keepAlive = keepAlive;
 			}, (cause) -> ctx.close());
+		}
+
+	}
+
+	/** A client's connection: each request, read whole, relayed by Reactor Netty's client of this loop. */
+	private static final class ReactorClientRequest extends ChannelInboundHandlerAdapter {
+
+		private final Map<Thread, HttpClient> clients;
+
+		private final int upstreamPort;
+
+		ReactorClientRequest(Map<Thread, HttpClient> clients, int upstreamPort) {
+			this.clients = clients;
+			this.upstreamPort = upstreamPort;
+		}
+
+		@Override
+		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			FullHttpRequest request = (FullHttpRequest) msg;
+			boolean keepAlive = HttpUtil.isKeepAlive(request);
+			String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+			ByteBuf body = request.content();
+			Channel channel = ctx.channel();
+			client(this.clients, this.upstreamPort).request(request.method())
+				.uri(request.uri())
+				.send((call, outbound) -> {
+					if (type != null) {
+						call.header(HttpHeaderNames.CONTENT_TYPE, type);
+					}
+					return outbound.send(Mono.just(body));
+				})
+				.response((answer, content) -> {
+					DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, answer.status());
+					passOn(answer.responseHeaders(), head.headers()::set, HttpHeaderNames.CONTENT_TYPE,
+							HttpHeaderNames.CONTENT_LENGTH, HttpHeaderNames.TRANSFER_ENCODING);
+					if (!keepAlive) {
+						head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+					}
+					channel.write(head);
+					return content.retain()
+						.doOnNext((buffer) -> channel.writeAndFlush(new DefaultHttpContent(buffer)))
+						.then(Mono.fromRunnable(() -> {
+							ChannelFuture written = channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+							if (!keepAlive) {
+								written.addListener(ChannelFutureListener.CLOSE);
+							}
+						}));
+				})
+				.subscribe(null, (error) -> channel.close());
 		}
 
 	}

@@ -19,7 +19,8 @@
 //                   floor instead, src/bench/java/NettyFloor.java (the barest relay on the jar's own Netty, in the
 //                   same JVM with the first set-up's flags): what any JVM relay costs here; "reactor-netty": the
 //                   same relay on Reactor Netty (the hub's transport without the hub); "reactor-server":
-//                   Reactor Netty's server with the bare Netty client (what Reactor Netty's client and pool cost).
+//                   Reactor Netty's server with the bare Netty client (what Reactor Netty's client and pool cost);
+//                   "netty-server": the bare Netty server with Reactor Netty's client (what its server costs).
 //                   "hub:CONFIG" (e.g. hub:image): a second hub, set up as CONFIG, in the same rounds as the first
 //                   set-up's: a paired comparison of two set-ups; "hub:CONFIG@other.jar" the same for two builds
 //   BENCH_JAVA_OPTS extra JVM flags for the hub, after the set-up's own (e.g. -XX:StartFlightRecording=...)
@@ -422,7 +423,7 @@ function print(result) {
  */
 async function startFloor(upstreamPort) {
 	if (process.env.BENCH_FLOOR?.startsWith('hub:')) return startHubFloor(upstreamPort, process.env.BENCH_FLOOR.slice(4));
-	const jvmFloors = { netty: [], 'reactor-netty': ['reactor'], 'reactor-server': ['reactor-server'] };
+	const jvmFloors = { netty: [], 'reactor-netty': ['reactor'], 'reactor-server': ['reactor-server'], 'netty-server': ['netty-server'] };
 	if (jvmFloors[process.env.BENCH_FLOOR]) return startNettyFloor(upstreamPort, jvmFloors[process.env.BENCH_FLOOR]);
 	const nginx = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((candidate) => {
 		try {
@@ -506,7 +507,7 @@ const upstream = await startUpstream();
 const floorProxy = await startFloor(upstream.port);
 const floor = floorProxy && new Target('FLOOR', floorProxy.origin, floorProxy.path ?? '/v1/chat/completions');
 const floorPid = floorProxy?.pid;
-const floorName = floorProxy?.name ?? { netty: 'Netty', 'reactor-netty': 'Reactor Netty', 'reactor-server': 'Reactor Netty server, Netty client' }[process.env.BENCH_FLOOR] ?? 'nginx';
+const floorName = floorProxy?.name ?? { netty: 'Netty', 'reactor-netty': 'Reactor Netty', 'reactor-server': 'Reactor Netty server, Netty client', 'netty-server': 'Netty server, Reactor Netty client' }[process.env.BENCH_FLOOR] ?? 'nginx';
 const direct = new Target('DIRECT', `http://127.0.0.1:${upstream.port}`, '/v1/chat/completions');
 const results = [];
 let failed = false;
