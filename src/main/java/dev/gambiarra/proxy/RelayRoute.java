@@ -1,6 +1,7 @@
 package dev.gambiarra.proxy;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -23,16 +24,18 @@ import dev.gambiarra.web.HubException;
 import dev.gambiarra.web.RequestIds;
 
 /**
- * Serves the relayed OpenAI calls of a room ({@code POST /rooms/{code}/v1/chat/completions}, {@code /completions},
- * {@code /embeddings}), the hub's hot path, on Reactor Netty's own request and response, ahead of Spring WebFlux.
- * Every other request, including other methods on these paths (CORS preflights, 405s), goes on to WebFlux.
+ * What every relayed OpenAI call of a room ({@code POST /rooms/{code}/v1/chat/completions}, {@code /completions},
+ * {@code /embeddings}) gets however it is served: the CORS headers of {@link CorsFilter} and the request id of
+ * {@link RequestIds} on every answer, the relay through {@link ProxyService}, and errors in the OpenAI envelope with
+ * their headers ({@code Retry-After}) before the first byte, an aborted connection after it, as
+ * {@code ErrorResponses} does for WebFlux's routes.
  * <p>
- * Measured from outside, WebFlux's per-request work around a relay (the exchange and its request and response
- * adapters, URI parsing, the filter chain, the observation) was a share of the hub's CPU comparable to the relay
- * itself. What those layers gave a relay is done here, the same way: the CORS headers of {@link CorsFilter}, the
- * request id of {@link RequestIds}, the {@code max-body-size} limit (413 before a byte is read when the declared
- * length is over it, and while reading otherwise), and errors in the OpenAI error envelope with their headers
- * ({@code Retry-After}) before the first byte, an aborted connection after it, as {@code ErrorResponses} does.
+ * On an HTTP/1.1 connection {@link RelayConnection} serves these calls on Netty's pipeline, before this route sees
+ * them. Where it is not installed (a connection without the HTTP/1.1 codec: HTTP/2), this class is also a Reactor
+ * Netty route ahead of Spring WebFlux that serves them on Reactor Netty's own request and response, with the
+ * {@code max-body-size} limit (413 before a byte is read when the declared length is over it, and while reading
+ * otherwise). Every other request, including other methods on these paths (CORS preflights, 405s), goes on to
+ * WebFlux.
  */
 @Component
 class RelayRoute implements NettyRouteProvider {
@@ -89,10 +92,8 @@ class RelayRoute implements NettyRouteProvider {
 
 	private Mono<Void> relay(HttpServerRequest request, HttpServerResponse response) {
 		Relay relay = RelayFilter.match(path(request.uri()));
-		String requestId = RequestIds.choose(request.requestHeaders().get(REQUEST_ID));
-		CorsFilter.answerHeaders(response::header);
-		response.header(REQUEST_ID, requestId);
-		RelayExchange exchange = new RelayExchange(request, response, requestId);
+		RelayExchange exchange = new ReactorRelayExchange(request, response, requestId(request.requestHeaders()));
+		prepare(exchange);
 		if (relay == null) {
 			// isRelay let it through, so this cannot happen; answered as WebFlux would answer an unknown route.
 			return fail(exchange, HubException.notFound("Not found", "not_found"));
@@ -100,12 +101,33 @@ class RelayRoute implements NettyRouteProvider {
 		if (exchange.contentLength() > this.maxBodyBytes) {
 			return fail(exchange, HubException.tooLarge());
 		}
+		return serve(relay, exchange);
+	}
+
+	/** The request id a relay answers with: the client's own when it sent a usable one. */
+	static String requestId(HttpHeaders headers) {
+		return RequestIds.choose(headers.get(REQUEST_ID));
+	}
+
+	/** The headers every relayed answer carries, errors included: CORS and the request id. */
+	static void prepare(RelayExchange exchange) {
+		CorsFilter.answerHeaders(exchange::header);
+		exchange.header(REQUEST_ID, exchange.requestId());
+	}
+
+	/** Relays a request whose body is within the limit; a failure before the first byte is answered as an error. */
+	Mono<Void> serve(Relay relay, RelayExchange exchange) {
 		return this.proxy.forward(relay.code(), relay.operation(), exchange)
 			.onErrorResume((ex) -> fail(exchange, ex));
 	}
 
+	/** The largest request body a relay reads ({@code gambiarra.limits.max-body-size}). */
+	long maxBodyBytes() {
+		return this.maxBodyBytes;
+	}
+
 	/** Before the first byte, the error in the OpenAI envelope; after it, only an aborted connection says so. */
-	private Mono<Void> fail(RelayExchange exchange, Throwable ex) {
+	Mono<Void> fail(RelayExchange exchange, Throwable ex) {
 		if (exchange.isCommitted()) {
 			return Mono.error(ex);
 		}

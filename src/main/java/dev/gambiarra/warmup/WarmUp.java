@@ -26,6 +26,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
@@ -68,6 +69,8 @@ class WarmUp implements SmartLifecycle {
 
 	private final ObjectProvider<NettyRouteProvider> routes;
 
+	private final ObjectProvider<NettyServerCustomizer> customizers;
+
 	private final JsonMapper json;
 
 	private final RequestStats stats;
@@ -80,10 +83,12 @@ class WarmUp implements SmartLifecycle {
 
 	private volatile long linesEncoded;
 
-	WarmUp(ObjectProvider<HttpHandler> handler, ObjectProvider<NettyRouteProvider> routes, JsonMapper json,
-			RequestStats stats, WarmUpProperties properties) {
+	WarmUp(ObjectProvider<HttpHandler> handler, ObjectProvider<NettyRouteProvider> routes,
+			ObjectProvider<NettyServerCustomizer> customizers, JsonMapper json, RequestStats stats,
+			WarmUpProperties properties) {
 		this.handler = handler;
 		this.routes = routes;
+		this.customizers = customizers;
 		this.json = json;
 		this.stats = stats;
 		this.properties = properties;
@@ -132,10 +137,13 @@ class WarmUp implements SmartLifecycle {
 			.maxConnections(this.properties.concurrency())
 			.build();
 		try {
-			server = HttpServer.create()
-				.host("127.0.0.1")
-				.port(0)
-				// As the web server serves: the routes ahead of WebFlux (the relay's), then WebFlux for the rest.
+			HttpServer warmUpServer = HttpServer.create().host("127.0.0.1").port(0);
+			// As the web server serves: its customizers (the relay's pipeline), the routes ahead of WebFlux, then
+			// WebFlux for the rest.
+			for (NettyServerCustomizer customizer : this.customizers.orderedStream().toList()) {
+				warmUpServer = customizer.apply(warmUpServer);
+			}
+			server = warmUpServer
 				.route((routes) -> {
 					HttpServerRoutes all = routes;
 					for (NettyRouteProvider provider : this.routes.orderedStream().toList()) {

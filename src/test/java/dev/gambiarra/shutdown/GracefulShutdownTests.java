@@ -32,8 +32,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Closing the hub (what SIGTERM does) while a room has an event subscriber and a chat stream in flight: the
- * subscriber gets {@code room:closed} and its stream ends, the chat stream runs to {@code [DONE]}, and the close
- * returns well within the grace period.
+ * subscriber gets {@code room:closed} and its stream ends, a relay that arrives meanwhile gets 503
+ * {@code hub_shutting_down}, the chat stream runs to {@code [DONE]}, and the close returns well within the grace
+ * period.
  */
 class GracefulShutdownTests {
 
@@ -111,6 +112,20 @@ class GracefulShutdownTests {
 		assertThat(events).filteredOn((event) -> "room:closed".equals(event.event()))
 			.singleElement()
 			.satisfies((event) -> assertThat(event.data()).contains(code).contains(ShutdownAnnouncer.REASON));
+		// While the stream drains, a new relay is told the hub is going away (not cut off, not left waiting).
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> client.post()
+				.uri("/rooms/{code}/v1/chat/completions", code)
+				.bodyValue(Map.of("model", "*", "messages", List.of(Map.of("role", "user", "content", "late"))))
+				.exchangeToMono((answer) -> answer.bodyToMono(String.class)
+					.defaultIfEmpty("")
+					.map((body) -> answer.statusCode().value() == 503 && body.contains("hub_shutting_down")
+							&& "close".equalsIgnoreCase(answer.headers().asHttpHeaders().getConnection().stream()
+								.findFirst()
+								.orElse(""))))
+				.onErrorReturn(false)
+				.block(Duration.ofSeconds(5)));
+		assertThat(chunks).as("the stream was still running").hasSizeLessThan(CHUNKS + 1);
 		chatEnded.get(15, TimeUnit.SECONDS);
 		assertThat(chunks).hasSize(CHUNKS + 1).last().isEqualTo("[DONE]");
 		closed.get(20, TimeUnit.SECONDS);
