@@ -18,8 +18,8 @@ import io.netty.handler.codec.http.LastHttpContent;
  * <p>{@code join --tunnel} adds it to its connections to the local server too, so one read of the local answer
  * becomes one {@code DATA} frame (docs/tunnel-protocol.md).
  *
- * <p>Per connection, added for one answer and removed with it (Reactor Netty removes handlers added to a pooled
- * connection when the exchange ends); memory is bounded by {@code maxBytes} plus one chunk.
+ * <p>One per connection, for the connection's life (the relay's clients put it on each connection they open, right
+ * after its HTTP codec); memory is bounded by {@code maxBytes} plus one chunk.
  */
 public final class ReadCoalescer extends ChannelInboundHandlerAdapter {
 

@@ -3,16 +3,15 @@ package dev.gambiarra.proxy;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import reactor.core.publisher.Mono;
 import reactor.netty.NettyOutbound;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.resources.ConnectionProvider;
@@ -88,15 +87,22 @@ class UpstreamClient implements DisposableBean {
 	/**
 	 * {@code client} with the three proxy timeouts at the transport (connect, first byte, idle gap between chunks)
 	 * and each read of an answer joined into one buffer: every client that relays an answer (to a participant, to
-	 * another hub) is built so.
+	 * another hub) is built so. The handlers are put on each connection once, when it is opened, right after its
+	 * HTTP codec: adding and removing them for every request (as {@code responseTimeout} and {@code doOnResponse}
+	 * do) was a pipeline change and a subscription each per request.
 	 */
 	static HttpClient timed(HttpClient client, ProxyProperties properties) {
-		long idleMillis = properties.idleTimeout().toMillis();
+		long firstByteNanos = properties.firstByteTimeout().toNanos();
+		long idleNanos = properties.idleTimeout().toNanos();
 		return client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
-			.responseTimeout(properties.firstByteTimeout())
-			.doOnResponse((response, connection) -> connection
-				.addHandlerLast("gambiarra-idle", new ReadTimeoutHandler(idleMillis, TimeUnit.MILLISECONDS))
-				.addHandlerLast(ReadCoalescer.NAME, new ReadCoalescer(COALESCE_MAX_BYTES)));
+			.doOnChannelInit((observer, channel, remote) -> {
+				if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
+					channel.pipeline()
+						.addAfter(NettyPipeline.HttpCodec, ExchangeTimeouts.NAME,
+								new ExchangeTimeouts(firstByteNanos, idleNanos))
+						.addAfter(NettyPipeline.HttpCodec, ReadCoalescer.NAME, new ReadCoalescer(COALESCE_MAX_BYTES));
+				}
+			});
 	}
 
 	/**
