@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
+import io.netty.channel.Channel;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,8 +129,12 @@ public class EndpointPolicy {
 
 	/** {@code client} with the {@link AddressGuard} on every connection it opens. */
 	public HttpClient guard(HttpClient client) {
-		return client.doOnChannelInit((observer, channel, remote) -> channel.pipeline()
-			.addFirst(AddressGuard.NAME, this.guard));
+		return client.doOnChannelInit((observer, channel, remote) -> guard(channel));
+	}
+
+	/** {@code channel}, about to connect, with the {@link AddressGuard} first in its pipeline. */
+	public void guard(Channel channel) {
+		channel.pipeline().addFirst(AddressGuard.NAME, this.guard);
 	}
 
 	private void checkAddress(InetAddress address) {

@@ -50,7 +50,7 @@ class RelayTransports implements RelayTransport {
 			return this.tunnels.relay(room.code(), participant.id(), operation, requestId, stream, payload,
 					this.properties.firstByteTimeout(), this.properties.idleTimeout(), answer::answer);
 		}
-		return this.upstream.relay(participant, operation, requestId, stream, payload).response(answer::answer).then();
+		return this.upstream.relay(participant, operation, requestId, stream, payload, answer);
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.function.BiConsumer;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import reactor.core.publisher.Mono;
@@ -56,12 +57,15 @@ class UpstreamClient implements DisposableBean {
 
 	private final WebClient webClient;
 
+	private final DirectUpstream direct;
+
 	UpstreamClient(ProxyProperties properties, EndpointPolicy endpoints) {
 		this.properties = properties;
 		this.endpoints = endpoints;
 		this.shared = pooled("gambiarra-upstream", properties.maxConnections());
 		int loops = Math.max(1, LoopResources.DEFAULT_IO_WORKER_COUNT);
 		this.perLoopConnections = Math.max(1, (properties.maxConnections() + loops - 1) / loops);
+		this.direct = new DirectUpstream(properties, endpoints, this.perLoopConnections);
 		// A plain builder on purpose: Boot's adds an observation per exchange (http.client.requests tagged by each
 		// participant's URI), which costs more than the relay itself; the hub measures upstream calls in metrics/.
 		this.webClient = WebClient.builder()
@@ -147,6 +151,33 @@ class UpstreamClient implements DisposableBean {
 		});
 	}
 
+	/**
+	 * The relay's call with its answer handed to {@code answer}: on {@link DirectUpstream} when it can make it (a
+	 * plain {@code http} participant at an IP literal, from an event loop), else on {@link #relay(Participant,
+	 * String, String, boolean, byte[]) the Reactor Netty client}. Decided when subscribed, on the thread that calls.
+	 */
+	Mono<Void> relay(Participant participant, String operation, String requestId, boolean stream, byte[] payload,
+			RelayTransport.Answer answer) {
+		return Mono.defer(() -> {
+			Mono<Void> direct = this.direct.relay(participant.endpoint(), operation,
+					directHeaders(participant, requestId, stream), payload, answer);
+			return (direct != null) ? direct
+					: relay(participant, operation, requestId, stream, payload).response(answer::answer).then();
+		});
+	}
+
+	/** Relays made on {@link DirectUpstream}. */
+	long directCalls() {
+		return this.direct.calls();
+	}
+
+	private static io.netty.handler.codec.http.HttpHeaders directHeaders(Participant participant, String requestId,
+			boolean stream) {
+		io.netty.handler.codec.http.HttpHeaders headers = new DefaultHttpHeaders();
+		hubHeaders(participant, requestId, stream, headers::set);
+		return headers;
+	}
+
 	/** Sends {@code payload} as it is, with its {@code Content-Length}: no encoder, no copy. */
 	static NettyOutbound sendPayload(HttpClientRequest request, NettyOutbound outbound, byte[] payload) {
 		request.header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(payload.length));
@@ -180,6 +211,7 @@ class UpstreamClient implements DisposableBean {
 
 	@Override
 	public void destroy() {
+		this.direct.close();
 		this.shared.pool().dispose();
 		this.perLoop.values().forEach((pooled) -> pooled.pool().dispose());
 	}
