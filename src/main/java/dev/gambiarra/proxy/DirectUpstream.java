@@ -28,6 +28,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -47,6 +48,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.internal.ThreadExecutorMap;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -461,8 +463,7 @@ final class DirectUpstream {
 			if (msg instanceof HttpResponse response) {
 				if (response.decoderResult().isFailure()) {
 					ReferenceCountUtil.release(msg);
-					failAndClose(new IOException("Malformed answer from participant",
-							response.decoderResult().cause()));
+					failAndClose(cutShort(response.decoderResult().cause()));
 					return;
 				}
 				head(response);
@@ -473,7 +474,7 @@ final class DirectUpstream {
 				if (body == null || content.decoderResult().isFailure()) {
 					content.release();
 					if (body != null) {
-						failAndClose(new IOException("Malformed answer from participant"));
+						failAndClose(cutShort(content.decoderResult().cause()));
 					}
 					return;
 				}
@@ -491,6 +492,14 @@ final class DirectUpstream {
 			}
 		}
 
+		/** What a decoder's failure means to the relay: the answer was cut short, or was not HTTP. */
+		private IOException cutShort(@Nullable Throwable cause) {
+			if (cause instanceof PrematureChannelClosureException) {
+				return new IOException("Connection prematurely closed DURING response");
+			}
+			return new IOException("Malformed answer from participant", cause);
+		}
+
 		private void head(HttpResponse response) {
 			cancelTimer();
 			this.keepAlive = HttpUtil.isKeepAlive(response);
@@ -499,9 +508,17 @@ final class DirectUpstream {
 			Body body = new Body(this);
 			this.body = body;
 			HttpHeaders headers = response.headers();
-			Mono.from(this.answer.answer(response.status().code(), headers.get(HttpHeaderNames.CONTENT_TYPE),
-					headers.get(HttpHeaderNames.CONTENT_LENGTH), ByteBufFlux.fromInbound(body)))
-				.subscribe(this);
+			Publisher<Void> answered;
+			try {
+				answered = this.answer.answer(response.status().code(), headers.get(HttpHeaderNames.CONTENT_TYPE),
+						headers.get(HttpHeaderNames.CONTENT_LENGTH), ByteBufFlux.fromInbound(body));
+			}
+			catch (RuntimeException ex) {
+				this.body = null;
+				failAndClose(ex);
+				return;
+			}
+			Mono.from(answered).subscribe(this);
 		}
 
 		/** The answer's last byte was read: the connection goes back to the pool (or closes). */
