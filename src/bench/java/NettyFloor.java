@@ -3,6 +3,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -102,14 +103,19 @@ public final class NettyFloor {
 		EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
 				EpollIoHandler.newFactory());
 		Bootstrap upstream = upstreamBootstrap(upstreamPort);
+		serve(loops, port, () -> new Request(upstream));
+	}
+
+	/** The bare HTTP server of the floors on {@code loops}: each request read whole, then given to a new handler. */
+	private static void serve(EventLoopGroup loops, int port, Supplier<ChannelInboundHandlerAdapter> handler)
+			throws InterruptedException {
 		Channel server = new ServerBootstrap().group(loops)
 			.channel(EpollServerSocketChannel.class)
 			.childOption(ChannelOption.TCP_NODELAY, true)
 			.childHandler(new ChannelInitializer<SocketChannel>() {
 				@Override
 				protected void initChannel(SocketChannel channel) {
-					channel.pipeline()
-						.addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), new Request(upstream));
+					channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), handler.get());
 				}
 			})
 			.bind("127.0.0.1", port)
@@ -207,22 +213,7 @@ public final class NettyFloor {
 	 */
 	private static void nettyServer(int port, int upstreamPort) throws InterruptedException {
 		Map<Thread, HttpClient> clients = new ConcurrentHashMap<>();
-		Channel server = new ServerBootstrap().group(HttpResources.get().onServer(true))
-			.channel(EpollServerSocketChannel.class)
-			.childOption(ChannelOption.TCP_NODELAY, true)
-			.childHandler(new ChannelInitializer<SocketChannel>() {
-				@Override
-				protected void initChannel(SocketChannel channel) {
-					channel.pipeline()
-						.addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
-								new ReactorClientRequest(clients, upstreamPort));
-				}
-			})
-			.bind("127.0.0.1", port)
-			.sync()
-			.channel();
-		System.out.println("{\"port\":" + port + "}");
-		server.closeFuture().sync();
+		serve(HttpResources.get().onServer(true), port, () -> new ReactorClientRequest(clients, upstreamPort));
 	}
 
 	/** The pooled Reactor Netty client of the calling event loop. */

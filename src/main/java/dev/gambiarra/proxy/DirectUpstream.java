@@ -342,7 +342,7 @@ final class DirectUpstream {
 			Exchange exchange = this.exchange;
 			if (exchange != null) {
 				this.exchange = null;
-				exchange.closed();
+				exchange.lost(null);
 			}
 		}
 
@@ -351,7 +351,7 @@ final class DirectUpstream {
 			Exchange exchange = this.exchange;
 			this.exchange = null;
 			if (exchange != null) {
-				exchange.broken(cause);
+				exchange.lost(cause);
 			}
 			ctx.close();
 		}
@@ -540,8 +540,11 @@ final class DirectUpstream {
 			}
 		}
 
-		/** The connection failed under this exchange (a reset, a decoder's error). */
-		void broken(Throwable cause) {
+		/**
+		 * The connection closed or failed under this exchange ({@code cause}: a reset, a decoder's error; none: a
+		 * close): before the answer, a retry or the failure; during it, the answer cut short.
+		 */
+		void lost(@Nullable Throwable cause) {
 			this.link = null;
 			if (this.ended) {
 				return;
@@ -550,21 +553,7 @@ final class DirectUpstream {
 				closedBeforeAnswer(cause);
 			}
 			else {
-				fail(cause);
-			}
-		}
-
-		/** The connection closed under this exchange. */
-		void closed() {
-			this.link = null;
-			if (this.ended) {
-				return;
-			}
-			if (this.body == null) {
-				closedBeforeAnswer(null);
-			}
-			else {
-				fail(new IOException("Connection prematurely closed DURING response"));
+				fail((cause != null) ? cause : new IOException("Connection prematurely closed DURING response"));
 			}
 		}
 
