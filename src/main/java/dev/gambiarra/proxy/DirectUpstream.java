@@ -1,6 +1,7 @@
 package dev.gambiarra.proxy;
 
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -63,15 +64,15 @@ import dev.gambiarra.outbound.EndpointPolicy;
 import dev.gambiarra.outbound.ReadCoalescer;
 
 /**
- * The relay's own HTTP/1.1 client for a participant at a plain {@code http://} address written as an IP literal (a
- * LAN participant as the CLI joins it, the benchmark's upstream): Netty's codec on a connection of the calling event
+ * The relay's own HTTP/1.1 client for a participant at a plain {@code http://} address written as an IP literal or
+ * as {@code localhost} (a LAN participant, {@code join}'s default endpoint, the benchmark's upstream): Netty's codec on a connection of the calling event
  * loop, pooled per loop and per address, with the {@link dev.gambiarra.outbound.AddressGuard address guard}, the
  * three proxy timeouts, one buffer per read ({@link ReadCoalescer}) and back-pressure. Measured from outside,
  * Reactor Netty's pooled client cost a quarter of the latency ratio at c=1 and a tenth of the throughput at c=256
  * in a relay with nothing else (docs/performance.md); this one does per request what a relay needs and no more.
  * <p>
  * Everything else goes through {@link UpstreamClient}'s Reactor Netty client, which resolves host names and speaks
- * TLS: an {@code https} endpoint, a host name, a call made off an event loop, or a loop whose connections to that
+ * TLS: an {@code https} endpoint, another host name, a call made off an event loop, or a loop whose connections to that
  * address are all busy ({@code max-connections} split over the loops). Failures keep that client's kinds: a refused
  * or timed-out connect is a {@link java.net.ConnectException} or Netty's {@code ConnectTimeoutException} (nothing
  * was sent: failover may try another participant), a silence before the answer or between its chunks a
@@ -115,10 +116,14 @@ final class DirectUpstream {
 		}
 	};
 
+	/** What {@code localhost} is here (its IPv4 loopback address), looked up once, off the event loops. */
+	private final @Nullable InetAddress localhost;
+
 	DirectUpstream(ProxyProperties properties, EndpointPolicy endpoints, int perLoopConnections) {
 		this.properties = properties;
 		this.endpoints = endpoints;
 		this.perLoopConnections = perLoopConnections;
+		this.localhost = localhost();
 		// Reactor Netty's loops are epoll ones on Linux; elsewhere (NIO, kqueue) the Reactor Netty client serves all.
 		this.available = Epoll.isAvailable() && LoopResources.DEFAULT_NATIVE;
 	}
@@ -149,13 +154,32 @@ final class DirectUpstream {
 		return Mono.create((sink) -> new Exchange(loop, pool, target, path, headers, payload, answer, sink).start(false));
 	}
 
+	/**
+	 * {@code localhost}'s IPv4 loopback address, as the hosts file gives it ({@code join}'s default endpoint is
+	 * {@code http://localhost:11434}, and local servers listen on 127.0.0.1), or {@code null}: then such endpoints
+	 * go to the Reactor Netty client, which resolves the name itself.
+	 */
+	private static @Nullable InetAddress localhost() {
+		try {
+			for (InetAddress address : InetAddress.getAllByName("localhost")) {
+				if (address instanceof Inet4Address && address.isLoopbackAddress()) {
+					return address;
+				}
+			}
+		}
+		catch (UnknownHostException ex) {
+			// No hosts entry: the Reactor Netty client resolves it.
+		}
+		return null;
+	}
+
 	private @Nullable Target target(String endpoint) {
 		Optional<Target> known = this.targets.get(endpoint);
 		if (known == null) {
 			if (this.targets.size() >= MAX_TARGETS) {
 				this.targets.clear();
 			}
-			known = Optional.ofNullable(Target.parse(endpoint));
+			known = Optional.ofNullable(Target.parse(endpoint, this.localhost));
 			this.targets.put(endpoint, known);
 		}
 		return known.orElse(null);
@@ -177,8 +201,11 @@ final class DirectUpstream {
 	/** Where an endpoint is: its address, its {@code Host} header and its base path (no trailing slash). */
 	record Target(InetSocketAddress address, String host, String path) {
 
-		/** The target of a plain {@code http} endpoint whose host is an IP literal, else {@code null}. */
-		static @Nullable Target parse(String endpoint) {
+		/**
+		 * The target of a plain {@code http} endpoint whose host is an IP literal, or {@code localhost} when
+		 * {@code localhost} is known, else {@code null}.
+		 */
+		static @Nullable Target parse(String endpoint, @Nullable InetAddress localhost) {
 			URI uri;
 			try {
 				uri = new URI(endpoint);
@@ -193,15 +220,8 @@ final class DirectUpstream {
 			}
 			String literal = (host.startsWith("[") && host.endsWith("]")) ? host.substring(1, host.length() - 1)
 					: host;
-			byte[] bytes = NetUtil.createByteArrayFromIpAddressString(literal);
-			if (bytes == null) {
-				return null;
-			}
-			InetAddress address;
-			try {
-				address = InetAddress.getByAddress(bytes);
-			}
-			catch (UnknownHostException ex) {
+			InetAddress address = ("localhost".equalsIgnoreCase(literal)) ? localhost : literal(literal);
+			if (address == null) {
 				return null;
 			}
 			String path = (uri.getRawPath() != null) ? uri.getRawPath() : "";
@@ -210,6 +230,20 @@ final class DirectUpstream {
 			}
 			int port = (uri.getPort() >= 0) ? uri.getPort() : 80;
 			return new Target(new InetSocketAddress(address, port), uri.getRawAuthority(), path);
+		}
+
+		/** The address an IP literal writes, without a lookup, or {@code null} for anything else. */
+		private static @Nullable InetAddress literal(String host) {
+			byte[] bytes = NetUtil.createByteArrayFromIpAddressString(host);
+			if (bytes == null) {
+				return null;
+			}
+			try {
+				return InetAddress.getByAddress(bytes);
+			}
+			catch (UnknownHostException ex) {
+				return null;
+			}
 		}
 
 	}

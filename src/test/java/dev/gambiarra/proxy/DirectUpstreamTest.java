@@ -1,5 +1,6 @@
 package dev.gambiarra.proxy;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,7 +33,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The relay's own client for participants at an IP literal: it keeps its connections alive and on the loop that
  * relays, does not trip over a pooled connection the participant closed, checks the address it connects to, and
- * leaves host names (and TLS) to the Reactor Netty client.
+ * leaves other host names, TLS and calls off the event loops to the Reactor Netty client.
  */
 class DirectUpstreamTest {
 
@@ -69,21 +70,27 @@ class DirectUpstreamTest {
 
 	@Test
 	void onlyPlainHttpAtAnIpLiteralIsItsToServe() {
-		DirectUpstream.Target v4 = DirectUpstream.Target.parse("http://192.168.1.20:11434");
+		DirectUpstream.Target v4 = DirectUpstream.Target.parse("http://192.168.1.20:11434", null);
 		assertThat(v4).isNotNull();
 		assertThat(v4.address()).isEqualTo(new InetSocketAddress("192.168.1.20", 11434));
 		assertThat(v4.host()).isEqualTo("192.168.1.20:11434");
 		assertThat(v4.path()).isEmpty();
-		DirectUpstream.Target v6 = DirectUpstream.Target.parse("http://[::1]:8080/llm/");
+		DirectUpstream.Target v6 = DirectUpstream.Target.parse("http://[::1]:8080/llm/", null);
 		assertThat(v6).isNotNull();
 		assertThat(v6.address().getPort()).isEqualTo(8080);
 		assertThat(v6.address().getAddress().isLoopbackAddress()).isTrue();
 		assertThat(v6.path()).isEqualTo("/llm");
-		assertThat(DirectUpstream.Target.parse("http://10.0.0.1").address().getPort()).isEqualTo(80);
-		assertThat(DirectUpstream.Target.parse("https://10.0.0.1:443")).isNull();
-		assertThat(DirectUpstream.Target.parse("http://localhost:11434")).isNull();
-		assertThat(DirectUpstream.Target.parse("http://ollama.lan:11434")).isNull();
-		assertThat(DirectUpstream.Target.parse("not a url")).isNull();
+		assertThat(DirectUpstream.Target.parse("http://10.0.0.1", null).address().getPort()).isEqualTo(80);
+		assertThat(DirectUpstream.Target.parse("https://10.0.0.1:443", null)).isNull();
+		assertThat(DirectUpstream.Target.parse("http://ollama.lan:11434", null)).isNull();
+		assertThat(DirectUpstream.Target.parse("not a url", null)).isNull();
+		// localhost, when the hosts file says what it is; the Host header stays as the participant gave it.
+		InetAddress loopback = InetAddress.getLoopbackAddress();
+		assertThat(DirectUpstream.Target.parse("http://localhost:11434", null)).isNull();
+		DirectUpstream.Target local = DirectUpstream.Target.parse("http://LocalHost:11434", loopback);
+		assertThat(local).isNotNull();
+		assertThat(local.address()).isEqualTo(new InetSocketAddress(loopback, 11434));
+		assertThat(local.host()).isEqualTo("LocalHost:11434");
 	}
 
 	@Test
@@ -101,11 +108,23 @@ class DirectUpstreamTest {
 	}
 
 	@Test
-	void aHostNameGoesThroughTheReactorNettyClient() throws Exception {
+	void localhostIsServedHereToo() throws Exception {
 		EventExecutor loop = HttpResources.get().onClient(LoopResources.DEFAULT_NATIVE).next();
 		Answered answered = relayOn(loop, participant("http://localhost:" + this.llm.port()));
 		assertThat(answered.status()).isEqualTo(200);
 		assertThat(answered.body()).isEqualTo("{\"ok\":true}");
+		assertThat(this.upstream.directCalls()).isEqualTo(1);
+	}
+
+	@Test
+	void aCallOffTheEventLoopsGoesThroughTheReactorNettyClient() {
+		String body = this.upstream
+			.relay(participant("http://127.0.0.1:" + this.llm.port()), "chat/completions", "req-off", false, BODY,
+					(status, type, length, content) -> content.then())
+			.then(Mono.just("done"))
+			.block(Duration.ofSeconds(10));
+		assertThat(body).isEqualTo("done");
+		assertThat(this.connections).hasSize(1);
 		assertThat(this.upstream.directCalls()).isZero();
 	}
 
