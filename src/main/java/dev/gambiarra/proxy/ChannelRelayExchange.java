@@ -3,6 +3,7 @@ package dev.gambiarra.proxy;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
@@ -150,15 +151,14 @@ final class ChannelRelayExchange extends RelayExchange {
 		this.answer = answer;
 	}
 
-	/** The client went away: the relay (and with it the participant's call) is cancelled, the body let go. */
+	/**
+	 * The client went away: the relay (and with it the participant's call and the writing of its answer) is
+	 * cancelled, the body let go.
+	 */
 	void abort() {
 		Disposable answer = this.answer;
 		if (answer != null) {
 			answer.dispose();
-		}
-		BodyWriter writer = this.writer;
-		if (writer != null) {
-			writer.cancel();
 		}
 		releaseBody();
 	}
@@ -193,31 +193,34 @@ final class ChannelRelayExchange extends RelayExchange {
 
 	@Override
 	Mono<Void> send(Flux<ByteBuf> body, long length) {
-		return Mono.create((sink) -> onLoop(() -> {
-			if (this.committed || !this.ctx.channel().isActive()) {
-				sink.error(new IllegalStateException("The answer was sent already or its connection closed"));
-				return;
-			}
+		return answer((sink) -> {
 			commit();
-			BodyWriter writer = new BodyWriter(sink, length(this.headers.get(HttpHeaderNames.CONTENT_LENGTH)));
+			BodyWriter writer = new BodyWriter(sink, length);
 			this.writer = writer;
 			sink.onCancel(writer::cancel);
 			body.subscribe(writer);
-		}));
+		});
 	}
 
 	@Override
 	Mono<Void> send(byte[] body) {
-		return Mono.create((sink) -> onLoop(() -> {
-			if (this.committed || !this.ctx.channel().isActive()) {
-				sink.error(new IllegalStateException("The answer was sent already or its connection closed"));
-				return;
-			}
+		return answer((sink) -> {
 			this.headers.set(HttpHeaderNames.CONTENT_LENGTH, body.length);
 			commit();
 			ChannelFuture written = this.ctx.write(new DefaultLastHttpContent(Unpooled.wrappedBuffer(body)));
 			flushSoon();
 			written.addListener((ChannelFutureListener) (done) -> ended(sink, done));
+		});
+	}
+
+	/** The answer {@code write} writes, on the loop, once: a second answer or a closed connection is an error. */
+	private Mono<Void> answer(Consumer<MonoSink<Void>> write) {
+		return Mono.create((sink) -> EventLoops.run(this.loop, () -> {
+			if (this.committed || !this.ctx.channel().isActive()) {
+				sink.error(new IllegalStateException("The answer was sent already or its connection closed"));
+				return;
+			}
+			write.accept(sink);
 		}));
 	}
 
@@ -262,15 +265,6 @@ final class ChannelRelayExchange extends RelayExchange {
 				this.flushScheduled = false;
 				this.ctx.flush();
 			});
-		}
-	}
-
-	private void onLoop(Runnable task) {
-		if (this.loop.inEventLoop()) {
-			task.run();
-		}
-		else {
-			this.loop.execute(task);
 		}
 	}
 

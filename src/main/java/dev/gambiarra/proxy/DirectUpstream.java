@@ -12,9 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -132,7 +131,7 @@ final class DirectUpstream {
 	 * The relay of {@code payload} to {@code {endpoint}/v1/{operation}} on this client, or {@code null} when the
 	 * Reactor Netty client is to make it (see the class comment). Called on the thread that will make the call.
 	 */
-	@Nullable Mono<Void> relay(String endpoint, String operation, HttpHeaders headers, byte[] payload,
+	@Nullable Mono<Void> relay(String endpoint, String operation, Consumer<HttpHeaders> headers, byte[] payload,
 			RelayTransport.Answer answer) {
 		if (!this.available) {
 			return null;
@@ -150,8 +149,12 @@ final class DirectUpstream {
 			return null;
 		}
 		String path = target.path() + "/v1/" + operation;
+		HttpHeaders requestHeaders = new DefaultHttpHeaders();
+		headers.accept(requestHeaders);
+		requestHeaders.set(HttpHeaderNames.HOST, target.host()).set(HttpHeaderNames.CONTENT_LENGTH, payload.length);
 		this.calls.increment();
-		return Mono.create((sink) -> new Exchange(loop, pool, target, path, headers, payload, answer, sink).start(false));
+		return Mono.create(
+				(sink) -> new Exchange(loop, pool, target, path, requestHeaders, payload, answer, sink).start(false));
 	}
 
 	/**
@@ -297,11 +300,16 @@ final class DirectUpstream {
 			this.opened.computeIfAbsent(address, (key) -> new int[1])[0]++;
 		}
 
-		void closed(Link link) {
-			int[] count = this.opened.get(link.address);
+		/** A connection to {@code address} counted as opening did not open, or has closed. */
+		void notOpened(InetSocketAddress address) {
+			int[] count = this.opened.get(address);
 			if (count != null && --count[0] <= 0) {
-				this.opened.remove(link.address);
+				this.opened.remove(address);
 			}
+		}
+
+		void closed(Link link) {
+			notOpened(link.address);
 			ArrayDeque<Link> links = this.idle.get(link.address);
 			if (links != null) {
 				links.remove(link);
@@ -324,6 +332,8 @@ final class DirectUpstream {
 						protected void initChannel(SocketChannel channel) {
 							channel.pipeline()
 								.addLast(new HttpClientCodec(), new ReadCoalescer(COALESCE_MAX_BYTES),
+										new ExchangeTimeouts(properties.firstByteTimeout().toNanos(),
+												properties.idleTimeout().toNanos()),
 										new Link(LoopPool.this, channel));
 							DirectUpstream.this.endpoints.guard(channel);
 						}
@@ -415,10 +425,6 @@ final class DirectUpstream {
 
 		private boolean reused;
 
-		private @Nullable ScheduledFuture<?> timer;
-
-		private long lastRead;
-
 		private @Nullable Body body;
 
 		private @Nullable Subscription answered;
@@ -464,10 +470,7 @@ final class DirectUpstream {
 					}
 				}
 				else {
-					this.pool.opened.computeIfPresent(this.target.address(), (key, count) -> {
-						count[0]--;
-						return (count[0] <= 0) ? null : count;
-					});
+					this.pool.notOpened(this.target.address());
 					f.channel().close();
 					fail((f.cause() != null) ? f.cause() : new IOException("Connection closed while opening"));
 				}
@@ -478,12 +481,8 @@ final class DirectUpstream {
 			this.link = link;
 			this.reused = reused;
 			link.exchange = this;
-			HttpHeaders headers = new DefaultHttpHeaders().add(this.headers)
-				.set(HttpHeaderNames.HOST, this.target.host())
-				.set(HttpHeaderNames.CONTENT_LENGTH, this.payload.length);
 			DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
-					this.path, Unpooled.wrappedBuffer(this.payload), headers, EmptyHttpHeaders.INSTANCE);
-			arm(DirectUpstream.this.properties.firstByteTimeout().toNanos(), false);
+					this.path, Unpooled.wrappedBuffer(this.payload), this.headers, EmptyHttpHeaders.INSTANCE);
 			link.channel.writeAndFlush(request).addListener((ChannelFutureListener) (f) -> {
 				if (!f.isSuccess() && link.exchange == this) {
 					link.exchange = null;
@@ -503,7 +502,6 @@ final class DirectUpstream {
 				head(response);
 			}
 			if (msg instanceof HttpContent content) {
-				this.lastRead = System.nanoTime();
 				Body body = this.body;
 				if (body == null || content.decoderResult().isFailure()) {
 					content.release();
@@ -535,10 +533,7 @@ final class DirectUpstream {
 		}
 
 		private void head(HttpResponse response) {
-			cancelTimer();
 			this.keepAlive = HttpUtil.isKeepAlive(response);
-			this.lastRead = System.nanoTime();
-			arm(DirectUpstream.this.properties.idleTimeout().toNanos(), true);
 			Body body = new Body(this);
 			this.body = body;
 			HttpHeaders headers = response.headers();
@@ -558,7 +553,6 @@ final class DirectUpstream {
 		/** The answer's last byte was read: the connection goes back to the pool (or closes). */
 		private void end() {
 			this.ended = true;
-			cancelTimer();
 			Link link = this.link;
 			if (link == null) {
 				return;
@@ -592,8 +586,7 @@ final class DirectUpstream {
 		}
 
 		private void closedBeforeAnswer(@Nullable Throwable cause) {
-			cancelTimer();
-			if (this.reused && !this.finished) {
+			if (this.reused && !this.finished && !(cause instanceof ReadTimeoutException)) {
 				// The participant closed an idle connection just as it was reused: once more, on a new one.
 				this.reused = false;
 				start(true);
@@ -602,47 +595,31 @@ final class DirectUpstream {
 			fail((cause != null) ? cause : new IOException("Connection prematurely closed BEFORE response"));
 		}
 
-		private void arm(long nanos, boolean idle) {
-			cancelTimer();
-			this.timer = this.loop.schedule(() -> timeUp(idle), nanos, TimeUnit.NANOSECONDS);
-		}
-
-		private void timeUp(boolean idle) {
-			this.timer = null;
-			if (this.finished || this.ended) {
-				return;
-			}
-			if (idle) {
-				long left = DirectUpstream.this.properties.idleTimeout().toNanos() - (System.nanoTime() - this.lastRead);
-				if (left > 0) {
-					this.timer = this.loop.schedule(() -> timeUp(true), left, TimeUnit.NANOSECONDS);
-					return;
-				}
-			}
-			failAndClose(ReadTimeoutException.INSTANCE);
-		}
-
-		private void cancelTimer() {
-			ScheduledFuture<?> timer = this.timer;
-			if (timer != null) {
-				this.timer = null;
-				timer.cancel(false);
-			}
-		}
-
-		private void failAndClose(Throwable error) {
+		/** This exchange's connection cannot be reused: it is let go and closed. */
+		private void drop() {
 			Link link = this.link;
 			this.link = null;
 			if (link != null) {
 				link.exchange = null;
 				link.channel.close();
 			}
+		}
+
+		/** The relay is done with the answer before its end was read: the connection cannot be reused. */
+		private void abandon() {
+			if (!this.ended) {
+				this.ended = true;
+				drop();
+			}
+		}
+
+		private void failAndClose(Throwable error) {
+			drop();
 			fail(error);
 		}
 
 		/** Ends the exchange with {@code error}: on the answer's body if it started, else on the relay. */
 		void fail(Throwable error) {
-			cancelTimer();
 			Body body = this.body;
 			if (body != null && !this.ended) {
 				this.ended = true;
@@ -661,7 +638,6 @@ final class DirectUpstream {
 				return;
 			}
 			this.finished = true;
-			cancelTimer();
 			Subscription answered = this.answered;
 			if (answered != null) {
 				answered.cancel();
@@ -670,38 +646,11 @@ final class DirectUpstream {
 			if (body != null) {
 				body.discard();
 			}
-			if (!this.ended) {
-				Link link = this.link;
-				this.link = null;
-				if (link != null) {
-					link.exchange = null;
-					link.channel.close();
-				}
-			}
-		}
-
-		/** The relay stopped reading the answer before its end: the connection cannot be reused. */
-		void bodyCancelled() {
-			if (this.ended) {
-				return;
-			}
-			this.ended = true;
-			cancelTimer();
-			Link link = this.link;
-			this.link = null;
-			if (link != null) {
-				link.exchange = null;
-				link.channel.close();
-			}
+			abandon();
 		}
 
 		void onLoop(Runnable task) {
-			if (this.loop.inEventLoop()) {
-				task.run();
-			}
-			else {
-				this.loop.execute(task);
-			}
+			EventLoops.run(this.loop, task);
 		}
 
 		void autoRead(boolean on) {
@@ -737,17 +686,7 @@ final class DirectUpstream {
 		@Override
 		public void onComplete() {
 			onLoop(() -> {
-				if (!this.ended) {
-					// The relay is done with an answer it did not read to its end: this connection is not reusable.
-					Link link = this.link;
-					this.link = null;
-					this.ended = true;
-					cancelTimer();
-					if (link != null) {
-						link.exchange = null;
-						link.channel.close();
-					}
-				}
+				abandon();
 				if (!this.finished) {
 					this.finished = true;
 					this.sink.success();
@@ -793,8 +732,7 @@ final class DirectUpstream {
 		public void subscribe(CoreSubscriber<? super ByteBuf> actual) {
 			this.exchange.onLoop(() -> {
 				if (this.subscriber != null) {
-					Operators.error(actual,
-							new IllegalStateException("The answer's body can be read once"));
+					Operators.error(actual, new IllegalStateException("The answer's body can be read once"));
 					return;
 				}
 				this.subscriber = actual;
@@ -816,7 +754,7 @@ final class DirectUpstream {
 			this.exchange.onLoop(() -> {
 				this.cancelled = true;
 				discard();
-				this.exchange.bodyCancelled();
+				this.exchange.abandon();
 			});
 		}
 

@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The first-byte and idle timeouts of the exchanges on one connection to a participant (or to another hub), in one
- * handler that stays on the connection for its whole life: from a request written to its answer's head at most
+ * handler that stays on the connection for its whole life, on the connections of both upstream clients (Reactor
+ * Netty's and {@link DirectUpstream}): from a request written to its answer's head at most
  * {@code firstByte}, then at most {@code idle} between two reads of the answer, nothing while the connection waits
  * in the pool. Either fails the exchange with a {@link ReadTimeoutException} and closes the connection, as Netty's
  * {@code ReadTimeoutHandler} does.

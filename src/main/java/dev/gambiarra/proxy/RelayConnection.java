@@ -9,7 +9,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -30,7 +29,7 @@ import dev.gambiarra.web.HubException;
 
 /**
  * The relayed POSTs of one HTTP/1.1 connection, served on Netty's pipeline: this handler sits right after the server's
- * HTTP codec, ahead of Reactor Netty's request handling, takes the relayed calls ({@link #claims}) and
+ * HTTP codec, ahead of Reactor Netty's request handling, takes the relayed calls ({@link RelayRoute#relayOf}) and
  * hands every other request on, so WebFlux serves them as before. Measured from outside, Reactor Netty's server was
  * most of what a relay cost beyond a bare Netty one (docs/performance.md); here a relay costs the codec, this
  * handler and the relay itself.
@@ -95,18 +94,19 @@ final class RelayConnection extends ChannelDuplexHandler {
 		if (this.relay != null && !this.readingBody) {
 			return false;
 		}
-		return this.handedOn == 0 || !(msg instanceof HttpRequest request) || !claims(request);
+		return this.handedOn == 0 || !(msg instanceof HttpRequest request) || claimed(request) == null;
 	}
 
 	private void serve(ChannelHandlerContext ctx, Object msg) {
 		if (msg instanceof HttpRequest request) {
-			if (!claims(request)) {
+			Relay relay = claimed(request);
+			if (relay == null) {
 				this.handedOn++;
 				this.handingOnBody = !(msg instanceof LastHttpContent);
 				ctx.fireChannelRead(msg);
 				return;
 			}
-			begin(ctx, request);
+			begin(ctx, request, relay);
 		}
 		else if (this.handingOnBody) {
 			this.handingOnBody = !(msg instanceof LastHttpContent);
@@ -121,11 +121,7 @@ final class RelayConnection extends ChannelDuplexHandler {
 		}
 	}
 
-	private void begin(ChannelHandlerContext ctx, HttpRequest request) {
-		Relay relay = RelayFilter.match(RelayRoute.path(request.uri()));
-		if (relay == null) {
-			throw new IllegalStateException("Not a relayed call: " + request.uri());
-		}
+	private void begin(ChannelHandlerContext ctx, HttpRequest request, Relay relay) {
 		ChannelRelayExchange exchange = new ChannelRelayExchange(ctx, request, relay,
 				RelayRoute.requestId(request.headers()));
 		RelayRoute.prepare(exchange);
@@ -201,10 +197,10 @@ final class RelayConnection extends ChannelDuplexHandler {
 
 	/** The answer of {@code exchange} is written (or failed): on to the next request, or the connection's end. */
 	private void ended(ChannelHandlerContext ctx, ChannelRelayExchange exchange, @Nullable Throwable error) {
-		if (!ctx.executor().inEventLoop()) {
-			ctx.executor().execute(() -> ended(ctx, exchange, error));
-			return;
-		}
+		EventLoops.run(ctx.executor(), () -> answered(ctx, exchange, error));
+	}
+
+	private void answered(ChannelHandlerContext ctx, ChannelRelayExchange exchange, @Nullable Throwable error) {
 		if (this.relay != exchange) {
 			return;
 		}
@@ -212,10 +208,6 @@ final class RelayConnection extends ChannelDuplexHandler {
 			// A relay that ended without an answer: a bug, answered as one rather than left hanging.
 			run(ctx, exchange, this.route.fail(exchange, new IllegalStateException("The relay ended unanswered")));
 			return;
-		}
-		if (this.readingBody && !this.refused) {
-			// Answered before its body was read (cannot happen today): the rest of the body is not this relay's.
-			exchange.closeAfter();
 		}
 		this.relay = null;
 		this.readingBody = false;
@@ -311,10 +303,9 @@ final class RelayConnection extends ChannelDuplexHandler {
 		}
 	}
 
-	/** Whether {@code request} is a relayed call this handler serves. */
-	static boolean claims(HttpRequest request) {
-		return request.method() == HttpMethod.POST && request.decoderResult().isSuccess()
-				&& RelayFilter.match(RelayRoute.path(request.uri())) != null;
+	/** The relayed call {@code request} is, when this handler serves it; {@code null} hands it on. */
+	private static @Nullable Relay claimed(HttpRequest request) {
+		return request.decoderResult().isSuccess() ? RelayRoute.relayOf(request.method(), request.uri()) : null;
 	}
 
 }

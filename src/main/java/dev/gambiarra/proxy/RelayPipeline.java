@@ -25,8 +25,7 @@ class RelayPipeline implements NettyServerCustomizer {
 	@Override
 	public HttpServer apply(HttpServer server) {
 		return server.doOnChannelInit((observer, channel, remote) -> {
-			if (channel.pipeline().get(NettyPipeline.HttpCodec) != null
-					&& channel.pipeline().get(RelayConnection.NAME) == null) {
+			if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
 				channel.pipeline()
 					.addAfter(NettyPipeline.HttpCodec, RelayConnection.NAME, new RelayConnection(this.route, this.drain));
 			}

@@ -62,7 +62,12 @@ class RelayRoute implements NettyRouteProvider {
 	}
 
 	static boolean isRelay(HttpServerRequest request) {
-		return request.method() == HttpMethod.POST && RelayFilter.match(path(request.uri())) != null;
+		return relayOf(request.method(), request.uri()) != null;
+	}
+
+	/** The relayed call a request is (a POST to a relayed path), or {@code null}. */
+	static @Nullable Relay relayOf(HttpMethod method, String target) {
+		return (method == HttpMethod.POST) ? RelayFilter.match(path(target)) : null;
 	}
 
 	/** The path of a request target: origin form ({@code /rooms/...?q}) or absolute form ({@code http://h/rooms/...}). */

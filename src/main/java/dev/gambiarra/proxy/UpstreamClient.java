@@ -7,7 +7,6 @@ import java.util.function.BiConsumer;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import reactor.core.publisher.Mono;
@@ -160,7 +159,7 @@ class UpstreamClient implements DisposableBean {
 			RelayTransport.Answer answer) {
 		return Mono.defer(() -> {
 			Mono<Void> direct = this.direct.relay(participant.endpoint(), operation,
-					directHeaders(participant, requestId, stream), payload, answer);
+					(headers) -> hubHeaders(participant, requestId, stream, headers::set), payload, answer);
 			return (direct != null) ? direct
 					: relay(participant, operation, requestId, stream, payload).response(answer::answer).then();
 		});
@@ -169,13 +168,6 @@ class UpstreamClient implements DisposableBean {
 	/** Relays made on {@link DirectUpstream}. */
 	long directCalls() {
 		return this.direct.calls();
-	}
-
-	private static io.netty.handler.codec.http.HttpHeaders directHeaders(Participant participant, String requestId,
-			boolean stream) {
-		io.netty.handler.codec.http.HttpHeaders headers = new DefaultHttpHeaders();
-		hubHeaders(participant, requestId, stream, headers::set);
-		return headers;
 	}
 
 	/** Sends {@code payload} as it is, with its {@code Content-Length}: no encoder, no copy. */
